@@ -1,0 +1,195 @@
+using Atoll.Engine.Execution;
+using Atoll.Engine.Sandbox;
+using SQLitePCL;
+
+namespace Atoll.Engine.Connections;
+
+/// <summary>
+/// One SQLite connection configured as D1's engine is: limits, foreign keys on, defensive mode, the sandbox
+/// authorizer and a time limit per request. The writer owns transactions; readers open the file read-only.
+/// </summary>
+/// <remarks>Not thread-safe: used by one caller at a time (the writer under the database's write gate, a reader while rented).</remarks>
+internal sealed class Connection : IDisposable
+{
+    const int SqliteLimitLength = 0, SqliteLimitSqlLength = 1, SqliteLimitColumn = 2, SqliteLimitExprDepth = 3,
+        SqliteLimitCompoundSelect = 4, SqliteLimitVdbeOp = 5, SqliteLimitFunctionArg = 6, SqliteLimitAttached = 7,
+        SqliteLimitLikePatternLength = 8, SqliteLimitVariableNumber = 9, SqliteLimitTriggerDepth = 10;
+    const int SqliteDbConfigDefensive = 1010;
+    const int ProgressInterval = 1000; // VM instructions between time-limit checks
+
+    static Connection() => Batteries_V2.Init();
+
+    readonly delegate_progress _progress;
+    readonly sqlite3_stmt _pageCount;
+    long _deadline = long.MaxValue;
+    CancellationToken _cancellation;
+
+    Connection(sqlite3 handle, bool isReader, EngineOptions options)
+    {
+        Handle = handle;
+        IsReader = isReader;
+        Options = options;
+        Statements = new StatementCache(options.StatementCacheSize);
+        Executor = new StatementExecutor(this);
+        _progress = OnProgress;
+        raw.sqlite3_progress_handler(handle, ProgressInterval, _progress, null);
+        Authorizer.Install(handle);
+        _pageCount = PrepareTrusted("PRAGMA page_count");
+        PageSize = QueryScalar("PRAGMA page_size");
+    }
+
+    public sqlite3 Handle { get; }
+    public bool IsReader { get; }
+    public EngineOptions Options { get; }
+    public Authorizer Authorizer { get; } = new();
+    public StatementCache Statements { get; }
+    public StatementExecutor Executor { get; }
+    public long PageSize { get; }
+
+    /// <summary>Why the last statement was interrupted: the time limit, or the caller's cancellation.</summary>
+    public string? InterruptReason { get; private set; }
+
+    public static Connection Open(string path, EngineOptions options, bool reader)
+    {
+        var flags = (reader ? raw.SQLITE_OPEN_READONLY : raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE)
+            | raw.SQLITE_OPEN_NOMUTEX | raw.SQLITE_OPEN_PRIVATECACHE;
+        var rc = raw.sqlite3_open_v2(path, out var db, flags, null);
+        if (rc != raw.SQLITE_OK)
+        {
+            var message = db is null ? raw.sqlite3_errstr(rc).utf8_to_string() : raw.sqlite3_errmsg(db).utf8_to_string();
+            db?.Dispose();
+            throw new D1Exception(D1ErrorCode.SqlError, $"cannot open database: {message}: {SqliteResultCodes.Name(rc)}", rc);
+        }
+        try
+        {
+            raw.sqlite3_extended_result_codes(db, 1);
+            raw.sqlite3_busy_timeout(db, 5000);
+            raw.sqlite3_db_config(db, SqliteDbConfigDefensive, 1, out _);
+            if (!reader)
+            {
+                Exec(db, "PRAGMA journal_mode=WAL");
+                Exec(db, options.SyncEveryCommit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+            }
+            Exec(db, "PRAGMA foreign_keys=ON");
+            raw.sqlite3_limit(db, SqliteLimitLength, options.MaxValueLength);
+            raw.sqlite3_limit(db, SqliteLimitSqlLength, options.MaxSqlLength);
+            raw.sqlite3_limit(db, SqliteLimitColumn, options.MaxColumns);
+            raw.sqlite3_limit(db, SqliteLimitVariableNumber, options.MaxBoundParameters);
+            raw.sqlite3_limit(db, SqliteLimitAttached, 0);
+            raw.sqlite3_limit(db, SqliteLimitLikePatternLength, 50);
+            raw.sqlite3_limit(db, SqliteLimitTriggerDepth, 10);
+            raw.sqlite3_limit(db, SqliteLimitExprDepth, 100);
+            raw.sqlite3_limit(db, SqliteLimitCompoundSelect, 5);
+            raw.sqlite3_limit(db, SqliteLimitFunctionArg, 32);
+            _ = SqliteLimitVdbeOp;
+            var connection = new Connection(db, reader, options);
+            if (!reader)
+            {
+                var maxPages = Math.Max(1, options.MaxDatabaseSizeBytes / connection.PageSize);
+                connection.ExecTrusted($"PRAGMA max_page_count={maxPages}");
+            }
+            return connection;
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the time limit for one request; returns the deadline so callers can report it.</summary>
+    public void BeginRequest(CancellationToken cancellation)
+    {
+        _cancellation = cancellation;
+        _deadline = Environment.TickCount64 + (long)Options.MaxRequestDuration.TotalMilliseconds;
+        InterruptReason = null;
+        Authorizer.ClearDenial();
+    }
+
+    public void EndRequest()
+    {
+        _cancellation = default;
+        _deadline = long.MaxValue;
+    }
+
+    /// <summary>Current logical size of the database: pages × page size.</summary>
+    public long SizeInBytes()
+    {
+        // Trusted: a schema change makes SQLite re-prepare the PRAGMA, which asks the authorizer again.
+        Authorizer.Trusted = true;
+        try
+        {
+            raw.sqlite3_reset(_pageCount);
+            var pages = raw.sqlite3_step(_pageCount) == raw.SQLITE_ROW ? raw.sqlite3_column_int64(_pageCount, 0) : 0;
+            raw.sqlite3_reset(_pageCount);
+            return pages * PageSize;
+        }
+        finally
+        {
+            Authorizer.Trusted = false;
+        }
+    }
+
+    /// <summary>Runs the engine's own SQL (BEGIN, COMMIT, bookkeeping) past the sandbox.</summary>
+    public void ExecTrusted(string sql)
+    {
+        Authorizer.Trusted = true;
+        try
+        {
+            var rc = raw.sqlite3_exec(Handle, sql, out var message);
+            if (rc != raw.SQLITE_OK) throw ErrorFactory.FromConnection(this, rc, message);
+        }
+        finally
+        {
+            Authorizer.Trusted = false;
+        }
+    }
+
+    sqlite3_stmt PrepareTrusted(string sql)
+    {
+        Authorizer.Trusted = true;
+        try
+        {
+            var rc = raw.sqlite3_prepare_v2(Handle, sql, out var statement);
+            return rc == raw.SQLITE_OK ? statement : throw ErrorFactory.FromConnection(this, rc);
+        }
+        finally
+        {
+            Authorizer.Trusted = false;
+        }
+    }
+
+    long QueryScalar(string sql)
+    {
+        using var statement = PrepareTrusted(sql);
+        return raw.sqlite3_step(statement) == raw.SQLITE_ROW ? raw.sqlite3_column_int64(statement, 0) : 0;
+    }
+
+    int OnProgress(object userData)
+    {
+        if (_cancellation.IsCancellationRequested)
+        {
+            InterruptReason = "the request was cancelled";
+            return 1;
+        }
+        if (Environment.TickCount64 > _deadline)
+        {
+            InterruptReason = $"D1 DB query exceeded the time limit of {Options.MaxRequestDuration.TotalMilliseconds:0} ms and was interrupted";
+            return 1;
+        }
+        return 0;
+    }
+
+    static void Exec(sqlite3 db, string sql)
+    {
+        var rc = raw.sqlite3_exec(db, sql, out var message);
+        if (rc != raw.SQLITE_OK) throw new D1Exception(D1ErrorCode.SqlError, $"{message}: {SqliteResultCodes.Name(rc)}", rc);
+    }
+
+    public void Dispose()
+    {
+        Statements.Dispose();
+        _pageCount.Dispose();
+        Handle.Dispose();
+    }
+}

@@ -1,0 +1,26 @@
+namespace Atoll.Engine;
+
+/// <summary>Cloudflare v4 error codes that D1 uses; the server maps each to an HTTP status.</summary>
+public enum D1ErrorCode
+{
+    /// <summary>Authentication or permission failure (401/403).</summary>
+    Authentication = 10000,
+    /// <summary>The request is malformed (400).</summary>
+    BadRequest = 7400,
+    /// <summary>The account is not valid for this token (403).</summary>
+    AccountNotAuthorized = 7403,
+    /// <summary>Database not found (404).</summary>
+    NotFound = 7404,
+    /// <summary>A system limit was reached (400).</summary>
+    LimitReached = 7406,
+    /// <summary>Too many requests, e.g. restores (429).</summary>
+    Overloaded = 7429,
+    /// <summary>The SQL failed (400).</summary>
+    SqlError = 7500,
+    /// <summary>A database with that name already exists (409).</summary>
+    DuplicateName = 7502,
+    /// <summary>The request body is too large (413).</summary>
+    PayloadTooLarge = 7413,
+    /// <summary>No route for the URI (404).</summary>
+    NoRoute = 7003,
+}

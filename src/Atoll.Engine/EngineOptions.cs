@@ -1,0 +1,61 @@
+namespace Atoll.Engine;
+
+/// <summary>Limits and durability settings for every database the engine opens; defaults are D1's.</summary>
+/// <seealso href="https://developers.cloudflare.com/d1/platform/limits/"/>
+public sealed class EngineOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string Section = "Atoll:Engine";
+
+    /// <summary>Longest SQL text accepted, in bytes (D1: 100,000).</summary>
+    public int MaxSqlLength { get; set; } = 100_000;
+
+    /// <summary>Most bound parameters in one statement (D1: 100).</summary>
+    public int MaxBoundParameters { get; set; } = 100;
+
+    /// <summary>Most columns in a table, index or result (D1: 100).</summary>
+    public int MaxColumns { get; set; } = 100;
+
+    /// <summary>Largest string, BLOB or row, in bytes (D1: 2,000,000).</summary>
+    public int MaxValueLength { get; set; } = 2_000_000;
+
+    /// <summary>Longest time one request may run before it is interrupted (D1: 30 s).</summary>
+    public TimeSpan MaxRequestDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest database file; a write past it fails and is rolled back (D1: 10 GB).</summary>
+    public long MaxDatabaseSizeBytes { get; set; } = 10_000_000_000;
+
+    /// <summary>Reader connections per open database; reads run on them in parallel with the writer.</summary>
+    public int ReaderCount { get; set; } = 4;
+
+    /// <summary>Prepared statements kept per connection, so repeated SQL skips the parser.</summary>
+    public int StatementCacheSize { get; set; } = 64;
+
+    /// <summary>When true (the default) every commit is fsynced before it is acknowledged (SQLite <c>synchronous=FULL</c>).</summary>
+    public bool SyncEveryCommit { get; set; } = true;
+
+    /// <summary>The value reported as <c>meta.served_by</c>.</summary>
+    public string ServedBy { get; set; } = "atoll";
+
+    /// <summary>The value reported as <c>meta.served_by_region</c>.</summary>
+    public string Region { get; set; } = "local";
+
+    /// <summary>Throws when a limit is out of range, naming it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is zero, negative or above what SQLite supports.</exception>
+    public void Validate()
+    {
+        Check(MaxSqlLength is > 0 and <= 1_000_000_000, nameof(MaxSqlLength));
+        Check(MaxBoundParameters is > 0 and <= 32766, nameof(MaxBoundParameters));
+        Check(MaxColumns is > 0 and <= 32767, nameof(MaxColumns));
+        Check(MaxValueLength is > 0 and <= 1_000_000_000, nameof(MaxValueLength));
+        Check(MaxRequestDuration > TimeSpan.Zero, nameof(MaxRequestDuration));
+        Check(MaxDatabaseSizeBytes >= 65536, nameof(MaxDatabaseSizeBytes));
+        Check(ReaderCount is > 0 and <= 256, nameof(ReaderCount));
+        Check(StatementCacheSize is >= 0 and <= 10_000, nameof(StatementCacheSize));
+    }
+
+    static void Check(bool ok, string name)
+    {
+        if (!ok) throw new ArgumentOutOfRangeException(name, $"{EngineOptions.Section}:{name} is out of range.");
+    }
+}

@@ -1,0 +1,380 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using Atoll.Engine.Connections;
+using SQLitePCL;
+
+namespace Atoll.Engine.Execution;
+
+/// <summary>
+/// Runs a request's statements on one connection inside one transaction and encodes each result once,
+/// straight into a UTF-8 JSON buffer that it reuses.
+/// </summary>
+/// <remarks>Not thread-safe: one executor per connection, used by whoever holds the connection.</remarks>
+internal sealed class StatementExecutor
+{
+    const int InitialCapacity = 16 * 1024;
+    const int RetainedCapacity = 1 << 20; // after a huge result, drop the buffer rather than keep it forever
+    const int FullScanStep = 1; // SQLITE_STMTSTATUS_FULLSCAN_STEP
+
+    readonly Connection _connection;
+    readonly Utf8JsonWriter _json;
+    readonly List<PreparedStatement> _prepared = [];
+    readonly List<int> _preparedPerText = [];
+    ArrayBufferWriter<byte> _buffer = new(InitialCapacity);
+
+    public StatementExecutor(Connection connection)
+    {
+        _connection = connection;
+        _json = new Utf8JsonWriter(_buffer, JsonNames.WriterOptions);
+    }
+
+    /// <summary>
+    /// Runs the request on this reader connection if every statement is read-only; returns null, having
+    /// run nothing, when a statement would write (or cannot be prepared before earlier ones run).
+    /// </summary>
+    public EncodedResult? TryExecuteReadOnly(QueryRequest request, CancellationToken cancellation)
+    {
+        _connection.BeginRequest(cancellation);
+        try
+        {
+            if (!PrepareAllReadOnly(request)) return null;
+            _connection.ExecTrusted("BEGIN");
+            try
+            {
+                var result = Run(request, preparedAhead: true);
+                _connection.ExecTrusted("COMMIT");
+                return result;
+            }
+            catch
+            {
+                _connection.ExecTrusted("ROLLBACK");
+                throw;
+            }
+        }
+        finally
+        {
+            ReleasePrepared();
+            _connection.EndRequest();
+        }
+    }
+
+    /// <summary>Runs the request on the writer connection as one transaction, rolled back whole on any error.</summary>
+    public EncodedResult Execute(QueryRequest request, CancellationToken cancellation)
+    {
+        _connection.BeginRequest(cancellation);
+        var ranPragma = false;
+        try
+        {
+            _connection.ExecTrusted("BEGIN IMMEDIATE");
+            try
+            {
+                var result = Run(request, preparedAhead: false, onPragma: () => ranPragma = true);
+                _connection.ExecTrusted("COMMIT");
+                return result;
+            }
+            catch
+            {
+                if (raw.sqlite3_get_autocommit(_connection.Handle) == 0) _connection.ExecTrusted("ROLLBACK");
+                throw;
+            }
+        }
+        finally
+        {
+            ReleasePrepared();
+            _connection.EndRequest();
+            // D1's PRAGMA settings last only for the request: put the connection back as it was.
+            if (ranPragma) _connection.ExecTrusted(ResetPragmas);
+        }
+    }
+
+    const string ResetPragmas = "PRAGMA case_sensitive_like=0; PRAGMA ignore_check_constraints=0; PRAGMA legacy_alter_table=0; " +
+        "PRAGMA recursive_triggers=0; PRAGMA reverse_unordered_selects=0; PRAGMA foreign_keys=1;";
+
+    bool PrepareAllReadOnly(QueryRequest request)
+    {
+        foreach (var statement in request.Statements)
+        {
+            var cursor = new SqlTextCursor(_connection, statement.Sql);
+            _preparedPerText.Add(0);
+            var any = false;
+            while (true)
+            {
+                PreparedStatement prepared;
+                try
+                {
+                    if (!cursor.Next(out prepared)) break;
+                }
+                catch (D1Exception) when (!request.ReadOnly)
+                {
+                    return false; // may depend on an earlier statement (CREATE then INSERT): let the writer run it in order
+                }
+                any = true;
+                _prepared.Add(prepared);
+                _preparedPerText[^1]++;
+                if (prepared.IsPragma || !prepared.IsReadOnly)
+                {
+                    if (request.ReadOnly) throw new D1Exception(D1ErrorCode.Authentication, ErrorFactory.ReadOnlyToken);
+                    return false;
+                }
+            }
+            if (!any) throw ErrorFactory.Sql(ErrorFactory.NoStatementInText);
+        }
+        return true;
+    }
+
+    EncodedResult Run(QueryRequest request, bool preparedAhead, Action? onPragma = null)
+    {
+        if (request.Statements.Count == 0) throw ErrorFactory.Sql(ErrorFactory.NoStatements);
+        if (_buffer.Capacity > RetainedCapacity) _buffer = new ArrayBufferWriter<byte>(InitialCapacity);
+        _buffer.ResetWrittenCount();
+        _json.Reset(_buffer);
+        _json.WriteStartArray();
+
+        var db = _connection.Handle;
+        var reader = _connection.IsReader;
+        var sizeBefore = _connection.SizeInBytes();
+        var lastSize = sizeBefore;
+        long rowsRead = 0, rowsWritten = 0, rowsReturned = 0;
+        var items = 0;
+        var preparedIndex = 0;
+        var textIndex = 0;
+        var requestTimer = Stopwatch.GetTimestamp();
+
+        foreach (var text in request.Statements)
+        {
+            var cursor = new SqlTextCursor(_connection, text.Sql);
+            var eachStatement = request.Results == StatementResults.EachStatement;
+            var textChanges = raw.sqlite3_total_changes(db);
+            var textRowId = raw.sqlite3_last_insert_rowid(db);
+            var textSize = lastSize;
+            var textTimer = Stopwatch.GetTimestamp();
+            var any = false;
+            var textEnd = preparedAhead ? preparedIndex + _preparedPerText[textIndex++] : 0;
+            while (true)
+            {
+                PreparedStatement prepared;
+                if (preparedAhead)
+                {
+                    if (preparedIndex >= textEnd) break;
+                    prepared = _prepared[preparedIndex++];
+                }
+                else
+                {
+                    if (!cursor.Next(out prepared)) break;
+                    _prepared.Add(prepared);
+                }
+                any = true;
+                if (prepared.IsPragma) onPragma?.Invoke();
+                if (prepared.IsReadOnly is false && request.ReadOnly)
+                    throw new D1Exception(D1ErrorCode.Authentication, ErrorFactory.ReadOnlyToken);
+
+                var encode = eachStatement || prepared.IsLast;
+                var statementChanges = raw.sqlite3_total_changes(db);
+                var statementRowId = raw.sqlite3_last_insert_rowid(db);
+                var statementTimer = Stopwatch.GetTimestamp();
+                if (encode) _json.WriteStartObject();
+                Bind(prepared, text.Params, prepared.Offset);
+                var returned = Step(prepared, encode ? request.Shape : ResultShape.None);
+                var read = Math.Max(returned, raw.sqlite3_stmt_status(prepared.Handle, FullScanStep, 1));
+                var written = raw.sqlite3_total_changes(db) - statementChanges;
+                rowsRead += read;
+                rowsWritten += written;
+                rowsReturned += returned;
+                if (!encode) continue;
+
+                var size = reader ? sizeBefore : _connection.SizeInBytes();
+                var changes = raw.sqlite3_total_changes(db) - (eachStatement ? statementChanges : textChanges);
+                var rowId = raw.sqlite3_last_insert_rowid(db);
+                var changed = changes != 0 || rowId != (eachStatement ? statementRowId : textRowId)
+                    || size != (eachStatement ? lastSize : textSize);
+                var elapsed = Stopwatch.GetElapsedTime(eachStatement ? statementTimer : textTimer).TotalMilliseconds;
+                lastSize = size;
+                WriteMeta(elapsed, changes, rowId, changed, size, read, written);
+                _json.WriteEndObject();
+                items++;
+            }
+            if (!any) throw ErrorFactory.Sql(ErrorFactory.NoStatementInText);
+        }
+
+        var sizeAfter = lastSize;
+        _json.WriteEndArray();
+        _json.Flush();
+        var totals = new QueryTotals(rowsRead, rowsWritten, rowsReturned, ChangedDb: rowsWritten != 0 || sizeAfter != sizeBefore,
+            sizeAfter, Stopwatch.GetElapsedTime(requestTimer).TotalMilliseconds, reader);
+        return new EncodedResult(_buffer.WrittenSpan.ToArray(), items, totals);
+    }
+
+    void Bind(PreparedStatement prepared, IReadOnlyList<SqlValue> parameters, int offset)
+    {
+        var handle = prepared.Handle;
+        var expected = raw.sqlite3_bind_parameter_count(handle);
+        if (!prepared.IsLast)
+        {
+            if (expected > 0) throw ErrorFactory.Sql(ErrorFactory.ParametersOnlyInLast);
+            return;
+        }
+        if (expected != parameters.Count) throw ErrorFactory.Sql(ErrorFactory.WrongParameterCount);
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var value = parameters[i];
+            var rc = value.Kind switch
+            {
+                SqlValueKind.Integer => raw.sqlite3_bind_int64(handle, i + 1, value.Integer),
+                SqlValueKind.Real => raw.sqlite3_bind_double(handle, i + 1, value.Real),
+                SqlValueKind.Text => value.Reference switch
+                {
+                    byte[] { Length: > 0 } utf8 => raw.sqlite3_bind_text(handle, i + 1, utf8),
+                    string { Length: > 0 } s => raw.sqlite3_bind_text(handle, i + 1, s),
+                    _ => raw.sqlite3_bind_text(handle, i + 1, ""),
+                },
+                SqlValueKind.Blob => value.Blob.Length == 0
+                    ? raw.sqlite3_bind_zeroblob(handle, i + 1, 0)
+                    : raw.sqlite3_bind_blob(handle, i + 1, value.Blob),
+                _ => raw.sqlite3_bind_null(handle, i + 1),
+            };
+            if (rc != raw.SQLITE_OK) throw ErrorFactory.FromConnection(_connection, rc, offsetBase: offset);
+        }
+    }
+
+    int Step(PreparedStatement prepared, ResultShape shape)
+    {
+        var handle = prepared.Handle;
+        // Step once before reading column names: a schema change re-prepares the statement inside step (SELECT * grows).
+        var rc = raw.sqlite3_step(handle);
+        if (rc is not (raw.SQLITE_ROW or raw.SQLITE_DONE)) throw ErrorFactory.FromConnection(_connection, rc, offsetBase: prepared.Offset);
+        ReadOnlySpan<JsonEncodedText> names = shape == ResultShape.None ? default
+            : (prepared.Cached?.Columns ?? new ColumnNames()).Get(handle);
+        switch (shape)
+        {
+            case ResultShape.Objects:
+                _json.WriteStartArray(JsonNames.Results);
+                break;
+            case ResultShape.ColumnsAndRows:
+                _json.WriteStartObject(JsonNames.Results);
+                _json.WriteStartArray(JsonNames.Columns);
+                foreach (var name in names) _json.WriteStringValue(name);
+                _json.WriteEndArray();
+                _json.WriteStartArray(JsonNames.Rows);
+                break;
+        }
+        var rows = 0;
+        for (; rc == raw.SQLITE_ROW; rc = raw.sqlite3_step(handle))
+        {
+            rows++;
+            if (shape == ResultShape.None) continue;
+            if (shape == ResultShape.Objects) _json.WriteStartObject();
+            else _json.WriteStartArray();
+            for (var i = 0; i < names.Length; i++)
+            {
+                if (shape == ResultShape.Objects) _json.WritePropertyName(names[i]);
+                WriteCell(handle, i);
+            }
+            if (shape == ResultShape.Objects) _json.WriteEndObject();
+            else _json.WriteEndArray();
+        }
+        if (rc != raw.SQLITE_DONE) throw ErrorFactory.FromConnection(_connection, rc, offsetBase: prepared.Offset);
+        raw.sqlite3_reset(handle);
+        switch (shape)
+        {
+            case ResultShape.Objects:
+                _json.WriteEndArray();
+                break;
+            case ResultShape.ColumnsAndRows:
+                _json.WriteEndArray();
+                _json.WriteEndObject();
+                break;
+        }
+        return rows;
+    }
+
+    void WriteCell(sqlite3_stmt handle, int column)
+    {
+        switch (raw.sqlite3_column_type(handle, column))
+        {
+            case raw.SQLITE_INTEGER:
+                _json.WriteNumberValue(raw.sqlite3_column_int64(handle, column));
+                break;
+            case raw.SQLITE_FLOAT:
+                var real = raw.sqlite3_column_double(handle, column);
+                if (double.IsFinite(real)) _json.WriteNumberValue(real);
+                else _json.WriteNullValue(); // as JSON.stringify writes Infinity
+                break;
+            case raw.SQLITE_TEXT:
+                JsonText.Write(_json, Utf8.Column(handle, column));
+                break;
+            case raw.SQLITE_BLOB:
+                WriteBlob(raw.sqlite3_column_blob(handle, column));
+                break;
+            default:
+                _json.WriteNullValue();
+                break;
+        }
+    }
+
+    /// <summary>BLOBs go out as arrays of byte values, as the Workers binding returns them.</summary>
+    void WriteBlob(ReadOnlySpan<byte> blob)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(blob.Length * 4 + 2);
+        try
+        {
+            var length = 0;
+            rented[length++] = (byte)'[';
+            for (var i = 0; i < blob.Length; i++)
+            {
+                if (i > 0) rented[length++] = (byte)',';
+                var b = blob[i];
+                if (b >= 100) rented[length++] = (byte)('0' + b / 100);
+                if (b >= 10) rented[length++] = (byte)('0' + b / 10 % 10);
+                rented[length++] = (byte)('0' + b % 10);
+            }
+            rented[length++] = (byte)']';
+            _json.WriteRawValue(rented.AsSpan(0, length), skipInputValidation: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    void WriteMeta(double durationMs, long changes, long lastRowId, bool changedDb, long sizeAfter, long rowsRead, long rowsWritten)
+    {
+        var options = _connection.Options;
+        _json.WriteBoolean(JsonNames.Success, true);
+        _json.WriteStartObject(JsonNames.Meta);
+        _json.WriteString(JsonNames.ServedBy, options.ServedBy);
+        _json.WriteString(JsonNames.ServedByRegion, options.Region);
+        _json.WriteBoolean(JsonNames.ServedByPrimary, true);
+        _json.WriteStartObject(JsonNames.Timings);
+        _json.WriteNumber(JsonNames.SqlDurationMs, Math.Round(durationMs, 4));
+        _json.WriteEndObject();
+        _json.WriteNumber(JsonNames.Duration, Math.Round(durationMs, 4));
+        _json.WriteNumber(JsonNames.Changes, changes);
+        _json.WriteNumber(JsonNames.LastRowId, lastRowId);
+        _json.WriteBoolean(JsonNames.ChangedDb, changedDb);
+        _json.WriteNumber(JsonNames.SizeAfter, sizeAfter);
+        _json.WriteNumber(JsonNames.RowsRead, rowsRead);
+        _json.WriteNumber(JsonNames.RowsWritten, rowsWritten);
+        _json.WriteNumber(JsonNames.TotalAttempts, 1);
+        _json.WriteEndObject();
+    }
+
+    void ReleasePrepared()
+    {
+        foreach (var prepared in _prepared)
+        {
+            raw.sqlite3_reset(prepared.Handle);
+            if (prepared.Cached is { } cached)
+            {
+                raw.sqlite3_clear_bindings(prepared.Handle);
+                _connection.Statements.Return(cached);
+            }
+            else
+            {
+                prepared.Handle.Dispose();
+            }
+        }
+        _prepared.Clear();
+        _preparedPerText.Clear();
+    }
+}
