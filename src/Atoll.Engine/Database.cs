@@ -24,6 +24,7 @@ public sealed class Database : IDisposable
         Options = options;
         _writer = Connection.Open(path, options, reader: false);
         _readers = new ReaderPool(path, options);
+        _sequenceMirror = _writer.CommitSequence;
     }
 
     /// <summary>The database file.</summary>
@@ -73,9 +74,21 @@ public sealed class Database : IDisposable
         lock (_writeGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _writer.Executor.Execute(request, cancellationToken);
+            try
+            {
+                return _writer.Executor.Execute(request, cancellationToken);
+            }
+            finally
+            {
+                Volatile.Write(ref _sequenceMirror, _writer.CommitSequence);
+            }
         }
     }
+
+    /// <summary>The last committed write's bookmark.</summary>
+    public Bookmark CurrentBookmark => new(Volatile.Read(ref _sequenceMirror));
+
+    long _sequenceMirror;
 
     /// <summary>Counts user tables and measures the database.</summary>
     public DatabaseStats Stats()

@@ -4,7 +4,11 @@ namespace Atoll.Engine;
 /// <param name="Json">UTF-8 JSON: <c>[{"results":…,"success":true,"meta":{…}},…]</c>.</param>
 /// <param name="Count">How many result objects the array holds.</param>
 /// <param name="Totals">What the request did in all.</param>
-public sealed record EncodedResult(byte[] Json, int Count, QueryTotals Totals);
+public sealed record EncodedResult(byte[] Json, int Count, QueryTotals Totals)
+{
+    /// <summary>The commit this result reflects: the write's own commit, or the snapshot a read saw.</summary>
+    public Bookmark Bookmark { get; init; }
+}
 
 /// <summary>What a request did in all: rows, changes, whether it wrote, and how long it took.</summary>
 /// <param name="RowsRead">Rows read (see docs/architecture.md for how they are counted).</param>

@@ -21,6 +21,7 @@ internal sealed class Connection : IDisposable
 
     readonly delegate_progress _progress;
     readonly sqlite3_stmt _pageCount;
+    readonly sqlite3_stmt _userVersion;
     long _deadline = long.MaxValue;
     CancellationToken _cancellation;
 
@@ -35,7 +36,29 @@ internal sealed class Connection : IDisposable
         raw.sqlite3_progress_handler(handle, ProgressInterval, _progress, null);
         Authorizer.Install(handle);
         _pageCount = PrepareTrusted("PRAGMA page_count");
+        _userVersion = PrepareTrusted("PRAGMA user_version");
         PageSize = QueryScalar("PRAGMA page_size");
+        CommitSequence = ReadCommitSequence();
+    }
+
+    /// <summary>The writer's last committed sequence number (see <see cref="Bookmark"/>).</summary>
+    public long CommitSequence { get; set; }
+
+    /// <summary>The commit sequence as stored in the file, as this connection's snapshot sees it.</summary>
+    public long ReadCommitSequence()
+    {
+        Authorizer.Trusted = true;
+        try
+        {
+            raw.sqlite3_reset(_userVersion);
+            var value = raw.sqlite3_step(_userVersion) == raw.SQLITE_ROW ? (uint)raw.sqlite3_column_int(_userVersion, 0) : 0;
+            raw.sqlite3_reset(_userVersion);
+            return value;
+        }
+        finally
+        {
+            Authorizer.Trusted = false;
+        }
     }
 
     public sqlite3 Handle { get; }
@@ -190,6 +213,7 @@ internal sealed class Connection : IDisposable
     {
         Statements.Dispose();
         _pageCount.Dispose();
+        _userVersion.Dispose();
         Handle.Dispose();
     }
 }

@@ -43,8 +43,9 @@ internal sealed class StatementExecutor
             try
             {
                 var result = Run(request, preparedAhead: true);
+                var sequence = _connection.ReadCommitSequence();
                 _connection.ExecTrusted("COMMIT");
-                return result;
+                return result with { Bookmark = new Bookmark(sequence) };
             }
             catch
             {
@@ -70,8 +71,13 @@ internal sealed class StatementExecutor
             try
             {
                 var result = Run(request, preparedAhead: false, onPragma: () => ranPragma = true);
+                // The commit sequence lives in the header's user_version (D1 denies that PRAGMA to user SQL),
+                // so it commits atomically with the data it numbers.
+                var sequence = _connection.CommitSequence + 1;
+                _connection.ExecTrusted($"PRAGMA user_version = {sequence}");
                 _connection.ExecTrusted("COMMIT");
-                return result;
+                _connection.CommitSequence = sequence;
+                return result with { Bookmark = new Bookmark(sequence) };
             }
             catch
             {

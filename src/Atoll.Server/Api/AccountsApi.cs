@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Atoll.Server.Auth;
+using Atoll.Server.Catalog;
+
+namespace Atoll.Server.Api;
+
+/// <summary>Accounts, memberships and the current user (<c>/client/v4/accounts</c>, <c>/memberships</c>, <c>/user</c>).</summary>
+public static class AccountsApi
+{
+    /// <summary>Maps the account routes.</summary>
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/client/v4").WithTags("Accounts");
+        api.MapGet("/accounts", ListAccounts);
+        api.MapPost("/accounts", CreateAccount);
+        api.MapGet("/memberships", ListMemberships);
+        api.MapGet("/user/tokens/verify", VerifyToken);
+        api.MapGet("/user", GetUser);
+        return app;
+    }
+
+    static IResult ListAccounts(HttpRequest request, TokenAuthenticator auth, CatalogStore catalog)
+    {
+        var accounts = catalog.Accounts(auth.Authenticate(request));
+        return Envelope.Ok(json =>
+        {
+            json.WriteStartArray();
+            foreach (var account in accounts) WriteAccount(json, account);
+            json.WriteEndArray();
+        }, writeResultInfo: json => WritePage(json, accounts.Count));
+    }
+
+    /// <summary>Creates an account: only the server's admin token may.</summary>
+    static async Task<IResult> CreateAccount(HttpContext context, TokenAuthenticator auth, CatalogStore catalog, RequestBody bodies)
+    {
+        if (!auth.Authenticate(context.Request).IsAdmin) throw ApiException.Forbidden("Authentication error: only the admin token may create accounts");
+        var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (!body.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
+            throw ApiException.BadRequest("Missing required field \"name\" (a non-empty string).");
+        var account = catalog.CreateAccount(name.GetString()!);
+        return Envelope.Ok(json => WriteAccount(json, account));
+    }
+
+    static IResult ListMemberships(HttpRequest request, TokenAuthenticator auth, CatalogStore catalog)
+    {
+        var accounts = catalog.Accounts(auth.Authenticate(request));
+        return Envelope.Ok(json =>
+        {
+            json.WriteStartArray();
+            foreach (var account in accounts)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", account.Id);
+                json.WriteString("status", "accepted");
+                json.WritePropertyName("account");
+                WriteAccount(json, account);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }, writeResultInfo: json => WritePage(json, accounts.Count));
+    }
+
+    static IResult VerifyToken(HttpRequest request, TokenAuthenticator auth)
+    {
+        var token = auth.Authenticate(request);
+        return Envelope.Ok(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("id", token.Id);
+            json.WriteString("status", "active");
+            json.WriteEndObject();
+        }, messages: [(10000, "This API Token is valid and active")]);
+    }
+
+    /// <summary>API tokens have no user behind them; this names the token so tools can show an identity.</summary>
+    static IResult GetUser(HttpRequest request, TokenAuthenticator auth, CatalogStore catalog)
+    {
+        var token = auth.Authenticate(request);
+        var account = catalog.FindAccount(token.AccountId);
+        return Envelope.Ok(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("id", token.Id);
+            json.WriteString("email", $"{token.Name}@{account?.Name ?? "atoll"}.atoll.local");
+            json.WriteEndObject();
+        });
+    }
+
+    static void WriteAccount(Utf8JsonWriter json, Account account)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", account.Id);
+        json.WriteString("name", account.Name);
+        json.WriteString("type", "standard");
+        json.WriteString("created_on", account.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+        json.WriteEndObject();
+    }
+
+    internal static void WritePage(Utf8JsonWriter json, int count)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("page", 1);
+        json.WriteNumber("per_page", Math.Max(count, 20));
+        json.WriteNumber("count", count);
+        json.WriteNumber("total_count", count);
+        json.WriteNumber("total_pages", 1);
+        json.WriteEndObject();
+    }
+}

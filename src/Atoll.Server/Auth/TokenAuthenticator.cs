@@ -1,0 +1,49 @@
+using Atoll.Server.Api;
+using Atoll.Server.Catalog;
+
+namespace Atoll.Server.Auth;
+
+/// <summary>Finds the API token of a request: <c>Authorization: Bearer &lt;token&gt;</c>, or <c>X-Auth-Key</c> as Cloudflare's legacy keys.</summary>
+public sealed class TokenAuthenticator(CatalogStore catalog)
+{
+    /// <summary>The request's token.</summary>
+    /// <exception cref="ApiException">401 when credentials are missing, malformed or unknown.</exception>
+    public ApiToken Authenticate(HttpRequest request)
+    {
+        string? value = null;
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.Length > 0)
+        {
+            if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+                throw ApiException.Unauthenticated("Authentication error: the Authorization header must be 'Bearer <token>'");
+            value = authorization["Bearer ".Length..].Trim();
+        }
+        else if (request.Headers.TryGetValue("X-Auth-Key", out var key))
+        {
+            value = key.ToString().Trim();
+        }
+        if (string.IsNullOrEmpty(value)) throw ApiException.Unauthenticated("Authentication error: no API token was sent");
+        return catalog.FindToken(value) ?? throw ApiException.Unauthenticated("Authentication error: the API token is not valid");
+    }
+
+    /// <summary>The token, required to act on <paramref name="accountId"/>.</summary>
+    /// <exception cref="ApiException">401 without a valid token; 403 when the token belongs to another account.</exception>
+    public ApiToken ForAccount(HttpRequest request, string accountId)
+    {
+        var token = Authenticate(request);
+        if (!token.CanUseAccount(accountId) || catalog.FindAccount(accountId) is null)
+            throw new ApiException(StatusCodes.Status403Forbidden, 7403,
+                "The given account is not valid or is not authorized to access this service");
+        return token;
+    }
+
+    /// <summary>The token and database, required to reach <paramref name="databaseIdOrName"/> in <paramref name="accountId"/>.</summary>
+    /// <exception cref="ApiException">401/403 as <see cref="ForAccount"/>; 404 when the account has no such database or the token is not scoped to it.</exception>
+    public (ApiToken Token, DatabaseRecord Database) ForDatabase(HttpRequest request, string accountId, string databaseIdOrName)
+    {
+        var token = ForAccount(request, accountId);
+        var database = catalog.FindDatabase(accountId, databaseIdOrName);
+        if (database is null || !token.CanUseDatabase(database.Uuid)) throw ApiException.DatabaseNotFound();
+        return (token, database);
+    }
+}

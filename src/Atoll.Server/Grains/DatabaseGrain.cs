@@ -1,0 +1,114 @@
+using Atoll.Engine;
+using Atoll.Server.Catalog;
+using Atoll.Server.Hosting;
+using Atoll.Server.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace Atoll.Server.Grains;
+
+/// <summary>
+/// Owns one database file while active: opens it on activation, closes it when idle. Reads run inline on
+/// reader connections; writes queue behind an async gate and run off the activation's turn, so reads
+/// interleave with a running write instead of waiting for it.
+/// </summary>
+/// <remarks>
+/// Not [Reentrant]: only <see cref="IDatabaseGrain.Query"/> interleaves, and it funnels every write through
+/// <see cref="_writeGate"/>, which (with the engine's own gate) keeps this the single writer of the file.
+/// </remarks>
+public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
+    ILogger<DatabaseGrain> logger) : Grain, IDatabaseGrain
+{
+    readonly SemaphoreSlim _writeGate = new(1, 1);
+    Database? _database;
+    bool _deleted;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var uuid = this.GetPrimaryKeyString();
+        _database = Database.Open(files.File(uuid), engineOptions.Value);
+        logger.LogDebug("Opened database {Uuid}", uuid);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_database is { } database && !_deleted)
+        {
+            try
+            {
+                catalog.UpdateStats(this.GetPrimaryKeyString(), database.Stats());
+            }
+            catch (D1Exception ex)
+            {
+                logger.LogWarning(ex, "Could not measure database {Uuid} before closing it", this.GetPrimaryKeyString());
+            }
+        }
+        _database?.Dispose();
+        _database = null;
+        return Task.CompletedTask;
+    }
+
+    public async Task<DatabaseReply> Query(DatabaseCall call, CancellationToken cancellationToken)
+    {
+        var database = Open();
+        IReadOnlyList<Statement> statements;
+        bool isBatch;
+        try
+        {
+            statements = QueryBodyParser.Parse(call.Body, call.Numbers, out isBatch);
+        }
+        catch (D1Exception ex)
+        {
+            return DatabaseReply.Failure(ex, database.CurrentBookmark.ToString());
+        }
+        var request = new QueryRequest(statements, call.Shape, call.Results) { ReadOnly = call.ReadOnly };
+        try
+        {
+            var result = database.TryExecuteRead(request, cancellationToken);
+            if (result is null)
+            {
+                await _writeGate.WaitAsync(cancellationToken);
+                try
+                {
+                    result = await Task.Run(() => database.ExecuteWrite(request, cancellationToken), cancellationToken);
+                }
+                finally
+                {
+                    _writeGate.Release();
+                }
+            }
+            return new DatabaseReply(result.Json, isBatch, null, null, result.Bookmark.ToString(), result.Totals);
+        }
+        catch (D1Exception ex)
+        {
+            return DatabaseReply.Failure(ex, database.CurrentBookmark.ToString());
+        }
+    }
+
+    public Task<DatabaseStats> GetStats()
+    {
+        var stats = Open().Stats();
+        catalog.UpdateStats(this.GetPrimaryKeyString(), stats);
+        return Task.FromResult(stats);
+    }
+
+    public async Task Delete()
+    {
+        await _writeGate.WaitAsync();
+        try
+        {
+            _deleted = true;
+            _database?.Dispose();
+            _database = null;
+            var folder = files.Folder(this.GetPrimaryKeyString());
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+        DeactivateOnIdle();
+    }
+
+    Database Open() => _database ?? throw new D1Exception(D1ErrorCode.NotFound, "Not Found");
+}

@@ -1,0 +1,38 @@
+namespace Atoll.Server.Hosting;
+
+/// <summary>Server settings: where data lives, request limits and how long idle databases stay open.</summary>
+public sealed class AtollServerOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string Section = "Atoll";
+
+    /// <summary>Where the catalog, the admin token and every database live (<c>ATOLL_DATA_DIR</c>, <c>--data-dir</c>).</summary>
+    public string DataDirectory { get; set; } = ".atoll";
+
+    /// <summary>The admin token (<c>ATOLL_ADMIN_TOKEN</c>); generated and written to the data directory when unset.</summary>
+    public string? AdminToken { get; set; }
+
+    /// <summary>Largest request body accepted by the query endpoints, in bytes.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How long a database stays open after its last request before its grain deactivates and closes it.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Orleans silo port; 0 picks a free one.</summary>
+    public int SiloPort { get; set; }
+
+    /// <summary>Orleans gateway port; 0 picks a free one.</summary>
+    public int GatewayPort { get; set; }
+
+    /// <summary>Name of the account created on first start.</summary>
+    public string DefaultAccountName { get; set; } = "default";
+
+    /// <summary>Throws with a clear message when a setting is unusable.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory)) throw new InvalidOperationException("Atoll:DataDirectory must be set.");
+        if (MaxRequestBodyBytes < 1024) throw new InvalidOperationException("Atoll:MaxRequestBodyBytes must be at least 1024.");
+        if (IdleTimeout < TimeSpan.FromSeconds(1)) throw new InvalidOperationException("Atoll:IdleTimeout must be at least 1 second.");
+        if (AdminToken is { Length: < 16 }) throw new InvalidOperationException("ATOLL_ADMIN_TOKEN must be at least 16 characters.");
+    }
+}
