@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The project's test command: builds everything, runs the .NET test projects, then the
+# Node compatibility suites (real workerd, miniflare, wrangler and the cloudflare SDK)
+# against real Atoll servers on loopback. Installs what it needs (npm packages) itself.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 WRANGLER_SEND_METRICS=false
+logs=$(mktemp -d)
+
+echo "== build"
+dotnet build Atoll.slnx -c Debug -nologo -v quiet -clp:ErrorsOnly
+
+echo "== .NET tests"
+dotnet_status=0
+dotnet test Atoll.slnx --no-build -nologo -v quiet 2>&1 | tee "$logs/dotnet.log" || dotnet_status=$?
+
+echo "== compat suites (Node)"
+scripts/compat-install.sh >/dev/null
+mapfile -t suites < <(cd tests/compat && find . -name '*.test.js' -not -path './node_modules/*' | sort)
+node_status=0
+(cd tests/compat && node --test --test-concurrency=1 "${suites[@]}") 2>&1 | tee "$logs/node.log" || node_status=$?
+
+sum() { grep -oE "$1" "$2" | grep -oE "[0-9]+" | awk '{s+=$1} END {print s+0}'; }
+passed=$(( $(sum 'Passed: +[0-9]+' "$logs/dotnet.log") + $(sum '^# pass [0-9]+' "$logs/node.log") ))
+failed=$(( $(sum 'Failed: +[0-9]+' "$logs/dotnet.log") + $(sum '^# fail [0-9]+' "$logs/node.log") ))
+echo "tests: $passed passed, $failed failed"
+[ "$dotnet_status" -eq 0 ] && [ "$node_status" -eq 0 ] && [ "$failed" -eq 0 ]
