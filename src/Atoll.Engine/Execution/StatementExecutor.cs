@@ -116,6 +116,7 @@ internal sealed class StatementExecutor
                     return false; // may depend on an earlier statement (CREATE then INSERT): let the writer run it in order
                 }
                 any = true;
+                if (prepared.Handle is null) return false; // a PRAGMA, left unprepared: the writer runs it
                 _prepared.Add(prepared);
                 _preparedPerText[^1]++;
                 if (prepared.IsPragma || !prepared.IsReadOnly)
