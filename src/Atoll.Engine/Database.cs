@@ -1,29 +1,36 @@
+using System.Buffers.Binary;
+using Atoll.Engine.ChangeLog;
 using Atoll.Engine.Connections;
+using Atoll.Engine.Snapshots;
 
 namespace Atoll.Engine;
 
 /// <summary>
-/// One D1 database: a SQLite file in WAL mode with one writer connection and a pool of readers.
-/// Each request runs atomically in one transaction; read-only requests run on readers, in parallel with the writer.
+/// One D1 database: a SQLite file in WAL mode with one writer connection, a pool of readers and (unless disabled) a
+/// change log. Each request runs atomically in one transaction; read-only requests run on readers, in parallel with
+/// the writer; every commit is captured into the log before the write returns.
 /// </summary>
 /// <remarks>
-/// Calls are synchronous: SQLite is. <see cref="Execute"/> is safe from any thread; writes are serialised by a
+/// Calls are synchronous where SQLite is: <see cref="Execute"/> is safe from any thread; writes are serialised by a
 /// gate inside. Owners that queue writes themselves (the server's grain) call <see cref="TryExecuteRead"/> and
-/// <see cref="ExecuteWrite"/> separately.
+/// <see cref="ExecuteWrite"/> separately. Restore and fork are asynchronous: they may read the object store.
 /// </remarks>
-public sealed class Database : IDisposable
+public sealed class Database : IDisposable, IAsyncDisposable
 {
-    readonly Connection _writer;
-    readonly ReaderPool _readers;
-    readonly Lock _writeGate = new();
+    readonly SemaphoreSlim _writeGate = new(1, 1);
+    readonly ChangeLog.ChangeLog? _log;
+    Connection _writer;
+    ReaderPool _readers;
     bool _disposed;
 
-    Database(string path, EngineOptions options)
+    Database(string path, EngineOptions options, ChangeLog.ChangeLog? log, Connection writer)
     {
         Path = path;
         Options = options;
-        _writer = Connection.Open(path, options, reader: false);
-        _readers = new ReaderPool(path, options, _writer.State);
+        _log = log;
+        _writer = writer;
+        _readers = new ReaderPool(path, options, writer.State);
+        if (log is not null) writer.Executor.AfterCommit = sequence => log.Capture(writer, sequence);
     }
 
     /// <summary>The database file.</summary>
@@ -32,15 +39,64 @@ public sealed class Database : IDisposable
     /// <summary>The limits this database runs with.</summary>
     public EngineOptions Options { get; }
 
-    /// <summary>Opens (creating if needed) the database file at <paramref name="path"/>.</summary>
+    /// <summary>True when a change log is kept (Time Travel, fork, backups).</summary>
+    public bool HasChangeLog => _log is not null;
+
+    /// <summary>Opens (creating if needed) the database file at <paramref name="path"/>, local files only.</summary>
     /// <exception cref="D1Exception">The file cannot be opened as a SQLite database.</exception>
-    public static Database Open(string path, EngineOptions? options = null)
+    public static Database Open(string path, EngineOptions? options = null, ChangeLogOptions? changeLog = null)
+    {
+        if (changeLog?.ObjectStore is not null)
+            throw new ArgumentException("A database with an object store opens with OpenAsync.", nameof(changeLog));
+        // With no object store every step below runs synchronously: the task is complete when it returns.
+        return OpenAsync(path, options, changeLog).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Opens the database at <paramref name="path"/>: creates it, or rebuilds it from its change log (local, else the
+    /// object store) when the file is missing or behind its log.
+    /// </summary>
+    public static async Task<Database> OpenAsync(string path, EngineOptions? options = null, ChangeLogOptions? changeLog = null,
+        CancellationToken cancellationToken = default)
     {
         options ??= new EngineOptions();
         options.Validate();
+        changeLog ??= new ChangeLogOptions();
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
-        return new Database(path, options);
+        if (!changeLog.Enabled) return new Database(path, options, null, Connection.Open(path, options, reader: false));
+
+        if (!File.Exists(path) && changeLog.ObjectStore is not null)
+            await LogHydration.FromObjectStoreAsync(path, changeLog, cancellationToken).ConfigureAwait(false);
+        var log = ChangeLog.ChangeLog.Open(path, changeLog);
+        try
+        {
+            if (!File.Exists(path) && log.LastSequence >= 0) await RebuildAsync(log, path, log.LastSequence, cancellationToken).ConfigureAwait(false);
+            var writer = Connection.Open(path, options, reader: false);
+            if (!log.Attach(writer))
+            {
+                // The file is behind its log (its WAL was lost, or an older copy was put back): rebuild it.
+                writer.Dispose();
+                await RebuildAsync(log, path, log.LastSequence, cancellationToken).ConfigureAwait(false);
+                writer = Connection.Open(path, options, reader: false);
+                if (!log.Attach(writer)) throw new InvalidDataException($"{path} is still behind its change log after a rebuild");
+            }
+            return new Database(path, options, log, writer);
+        }
+        catch
+        {
+            await log.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    static async Task RebuildAsync(ChangeLog.ChangeLog log, string path, long sequence, CancellationToken cancellationToken)
+    {
+        var temp = path + ".rebuild";
+        await Reconstruction.BuildAsync(log, sequence, temp, cancellationToken).ConfigureAwait(false);
+        File.Delete(path + "-wal");
+        File.Delete(path + "-shm");
+        File.Move(temp, path, overwrite: true);
     }
 
     /// <summary>Runs a request: on a reader when every statement is read-only, otherwise on the writer.</summary>
@@ -55,30 +111,144 @@ public sealed class Database : IDisposable
     public EncodedResult? TryExecuteRead(QueryRequest request, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var reader = _readers.Rent(cancellationToken);
+        var readers = _readers;
+        var reader = readers.Rent(cancellationToken);
         try
         {
             return reader.Executor.TryExecuteReadOnly(request, cancellationToken);
         }
         finally
         {
-            _readers.Return(reader);
+            readers.Return(reader);
         }
     }
 
-    /// <summary>Runs the request on the writer, in one transaction rolled back whole on any error.</summary>
+    /// <summary>Runs the request on the writer, in one transaction rolled back whole on any error; logged before it returns.</summary>
     /// <exception cref="D1Exception">The SQL failed; nothing it did was kept.</exception>
     public EncodedResult ExecuteWrite(QueryRequest request, CancellationToken cancellationToken = default)
     {
-        lock (_writeGate)
+        _writeGate.Wait(cancellationToken);
+        try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             return _writer.Executor.Execute(request, cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
         }
     }
 
     /// <summary>The last committed write's bookmark.</summary>
     public Bookmark CurrentBookmark => new(_writer.State.Sequence);
+
+    /// <summary>Completes once the object store holds every commit up to <paramref name="bookmark"/> (immediately without a store).</summary>
+    /// <exception cref="D1Exception">The store did not take it in time (7429); the commit stays local and is shipped later.</exception>
+    public Task WaitForUploadAsync(Bookmark bookmark, TimeSpan timeout, CancellationToken cancellationToken = default)
+        => _log?.Shipper is { } shipper ? shipper.WaitForAsync(bookmark.Sequence, timeout, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>The change-log entry a bookmark names, and when it committed.</summary>
+    /// <exception cref="D1Exception">No change log, or the bookmark names no retained commit of this database (7400).</exception>
+    public DateTimeOffset CommitTimeOf(Bookmark bookmark)
+    {
+        var log = RequireLog();
+        var expired = $"Bookmark {bookmark} has expired: it is older than the {log.Options.Retention.TotalDays:0}-day retention window.";
+        var position = log.Position(bookmark.Sequence)
+            ?? throw new D1Exception(D1ErrorCode.BadRequest, log.First is { } first && bookmark.Sequence < first.Sequence
+                ? expired : $"Bookmark {bookmark} does not name a commit of this database.");
+        var time = DateTimeOffset.FromUnixTimeMilliseconds(position.CommitTimeMs);
+        if (time < log.Options.Clock.GetUtcNow() - log.Options.Retention) throw new D1Exception(D1ErrorCode.BadRequest, expired);
+        return time;
+    }
+
+    /// <summary>The bookmark of the last commit at or before <paramref name="timestamp"/> (deterministic: the same answer every time).</summary>
+    /// <exception cref="D1Exception">The timestamp is in the future, beyond retention, or before the database existed (7400).</exception>
+    public Bookmark BookmarkAt(DateTimeOffset timestamp)
+    {
+        var log = RequireLog();
+        var now = log.Options.Clock.GetUtcNow();
+        if (timestamp > now.AddSeconds(1)) throw new D1Exception(D1ErrorCode.BadRequest, $"Timestamp {timestamp:O} is in the future.");
+        if (timestamp < now - log.Options.Retention)
+            throw new D1Exception(D1ErrorCode.BadRequest, $"Timestamp {timestamp:O} is beyond the {log.Options.Retention.TotalDays:0}-day retention window.");
+        var position = log.AtOrBefore(timestamp.ToUnixTimeMilliseconds())
+            ?? throw new D1Exception(D1ErrorCode.BadRequest, $"No commit at or before {timestamp:O}: the database's history starts later.");
+        return new Bookmark(position.Sequence);
+    }
+
+    /// <summary>
+    /// Restores this database in place to <paramref name="target"/>: in-flight reads are interrupted, the state at the
+    /// bookmark becomes a new commit, and every older bookmark stays valid, so the restore can be undone.
+    /// </summary>
+    /// <returns>The new bookmark, and the bookmark just before the restore (the undo point).</returns>
+    /// <exception cref="D1Exception">No change log, or the bookmark cannot be restored.</exception>
+    public async Task<(Bookmark Bookmark, Bookmark Previous)> RestoreAsync(Bookmark target, CancellationToken cancellationToken = default)
+    {
+        var log = RequireLog();
+        CommitTimeOf(target); // validates
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var previous = new Bookmark(log.LastSequence);
+            var sequence = Math.Max(log.LastSequence, _writer.State.Sequence) + 1;
+            var temp = Path + ".restore";
+            var checksum = await Reconstruction.BuildAsync(log, target.Sequence, temp, cancellationToken).ConfigureAwait(false);
+            var page1 = StampSequence(temp, checksum, sequence);
+
+            await _readers.CloseAsync().ConfigureAwait(false);
+            var state = _writer.State;
+            _writer.Dispose();
+            File.Delete(Path + "-wal");
+            File.Delete(Path + "-shm");
+            File.Move(temp, Path, overwrite: true);
+            log.AppendRestore(sequence, target.Sequence, checksum.PageSize, checksum.Pages, page1, checksum);
+            log.Snapshots.SaveLocal(sequence, Path);
+
+            _writer = Connection.Open(Path, Options, reader: false, state);
+            log.Reattach(_writer);
+            var writer = _writer;
+            writer.Executor.AfterCommit = s => log.Capture(writer, s);
+            _readers = new ReaderPool(Path, Options, state);
+            return (new Bookmark(sequence), previous);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Writes the database as it was at <paramref name="at"/> to a new file (a fork's starting point).</summary>
+    /// <exception cref="D1Exception">No change log, or the bookmark cannot be reached.</exception>
+    public async Task ForkAsync(Bookmark at, string path, CancellationToken cancellationToken = default)
+    {
+        var log = RequireLog();
+        CommitTimeOf(at);
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        await Reconstruction.BuildAsync(log, at.Sequence, path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for background snapshot work to finish (tests and benchmarks).</summary>
+    public Task WhenIdleAsync() => _log?.Idle ?? Task.CompletedTask;
+
+    /// <summary>Drops history older than the retention window (it also happens after each periodic snapshot).</summary>
+    public Task ExpireHistoryAsync(CancellationToken cancellationToken = default) => RequireLog().ExpireAsync(cancellationToken);
+
+    // Page 1 of the restored file gets the new sequence in user_version (bytes 60–63), so the file and the log agree.
+    static byte[] StampSequence(string path, PageChecksum checksum, long sequence)
+    {
+        var page1 = new byte[checksum.PageSize];
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.RandomAccess);
+        RandomAccess.Read(file.SafeFileHandle, page1, 0);
+        BinaryPrimitives.WriteUInt32BigEndian(page1.AsSpan(60), (uint)sequence);
+        RandomAccess.Write(file.SafeFileHandle, page1, 0);
+        file.Flush(flushToDisk: true);
+        checksum.Set(1, page1);
+        return page1;
+    }
+
+    ChangeLog.ChangeLog RequireLog()
+        => _log ?? throw new D1Exception(D1ErrorCode.BadRequest, "This database keeps no change log: Time Travel is off.");
 
     /// <summary>Counts user tables and measures the database.</summary>
     public DatabaseStats Stats()
@@ -90,15 +260,24 @@ public sealed class Database : IDisposable
         return new DatabaseStats(n, result.Totals.SizeAfter);
     }
 
-    /// <summary>Closes the writer and every reader; the file stays.</summary>
-    public void Dispose()
+    /// <summary>Closes the writer, every reader and the change log; the files stay.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Dispose"/>
+    public async ValueTask DisposeAsync()
     {
-        lock (_writeGate)
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
         {
             if (_disposed) return;
             _disposed = true;
             _readers.Dispose();
             _writer.Dispose();
+            if (_log is not null) await _log.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
         }
     }
 }

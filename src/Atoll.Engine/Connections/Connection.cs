@@ -50,6 +50,7 @@ internal sealed class Connection : IDisposable
     /// <summary>The commit sequence as stored in the file, as this connection's snapshot sees it.</summary>
     public long ReadCommitSequence()
     {
+        var wasTrusted = Authorizer.Trusted; // nested trusted work (VACUUM) must stay trusted
         Authorizer.Trusted = true;
         try
         {
@@ -60,7 +61,7 @@ internal sealed class Connection : IDisposable
         }
         finally
         {
-            Authorizer.Trusted = false;
+            Authorizer.Trusted = wasTrusted;
         }
     }
 
@@ -145,6 +146,7 @@ internal sealed class Connection : IDisposable
     public long SizeInBytes()
     {
         // Trusted: a schema change makes SQLite re-prepare the PRAGMA, which asks the authorizer again.
+        var wasTrusted = Authorizer.Trusted; // nested trusted work (VACUUM) must stay trusted
         Authorizer.Trusted = true;
         try
         {
@@ -155,13 +157,14 @@ internal sealed class Connection : IDisposable
         }
         finally
         {
-            Authorizer.Trusted = false;
+            Authorizer.Trusted = wasTrusted;
         }
     }
 
     /// <summary>Runs the engine's own SQL (BEGIN, COMMIT, bookkeeping) past the sandbox.</summary>
     public void ExecTrusted(string sql)
     {
+        var wasTrusted = Authorizer.Trusted; // nested trusted work (VACUUM) must stay trusted
         Authorizer.Trusted = true;
         try
         {
@@ -170,9 +173,12 @@ internal sealed class Connection : IDisposable
         }
         finally
         {
-            Authorizer.Trusted = false;
+            Authorizer.Trusted = wasTrusted;
         }
     }
+
+    /// <summary>Lets SQLite attach its own scratch database (VACUUM does); user SQL can never attach (limit 0).</summary>
+    public void AllowInternalAttachment(bool allow) => raw.sqlite3_limit(Handle, SqliteLimitAttached, allow ? 1 : 0);
 
     /// <summary>Starts the request's transaction: deferred on readers, IMMEDIATE (write lock taken now) on the writer.</summary>
     public void Begin() => StepTrusted(_begin);
@@ -187,6 +193,7 @@ internal sealed class Connection : IDisposable
 
     void StepTrusted(sqlite3_stmt statement)
     {
+        var wasTrusted = Authorizer.Trusted; // nested trusted work (VACUUM) must stay trusted
         Authorizer.Trusted = true;
         try
         {
@@ -196,12 +203,13 @@ internal sealed class Connection : IDisposable
         }
         finally
         {
-            Authorizer.Trusted = false;
+            Authorizer.Trusted = wasTrusted;
         }
     }
 
     sqlite3_stmt PrepareTrusted(string sql)
     {
+        var wasTrusted = Authorizer.Trusted; // nested trusted work (VACUUM) must stay trusted
         Authorizer.Trusted = true;
         try
         {
@@ -210,7 +218,7 @@ internal sealed class Connection : IDisposable
         }
         finally
         {
-            Authorizer.Trusted = false;
+            Authorizer.Trusted = wasTrusted;
         }
     }
 

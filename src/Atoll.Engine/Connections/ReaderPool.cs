@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SQLitePCL;
 
 namespace Atoll.Engine.Connections;
 
@@ -7,13 +8,17 @@ internal sealed class ReaderPool(string path, EngineOptions options, CommitState
 {
     readonly ConcurrentBag<Connection> _idle = [];
     readonly SemaphoreSlim _slots = new(options.ReaderCount, options.ReaderCount);
-    readonly ConcurrentBag<Connection> _all = [];
-    volatile bool _disposed;
+    readonly ConcurrentDictionary<Connection, bool> _all = new();
+    volatile bool _closed;
 
     public Connection Rent(CancellationToken cancellation)
     {
         _slots.Wait(cancellation);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_closed)
+        {
+            _slots.Release();
+            throw new D1Exception(D1ErrorCode.Overloaded, "D1 DB is being restored; retry the request.");
+        }
         if (_idle.TryTake(out var connection)) return connection;
         try
         {
@@ -24,7 +29,7 @@ internal sealed class ReaderPool(string path, EngineOptions options, CommitState
             _slots.Release();
             throw;
         }
-        _all.Add(connection);
+        _all[connection] = true;
         return connection;
     }
 
@@ -34,11 +39,20 @@ internal sealed class ReaderPool(string path, EngineOptions options, CommitState
         _slots.Release();
     }
 
-    /// <summary>Closes idle readers; called when the database is closed, with no reads in flight.</summary>
+    /// <summary>Interrupts every read in flight, waits for all readers to come back, and closes them.</summary>
+    public async Task CloseAsync()
+    {
+        _closed = true;
+        foreach (var connection in _all.Keys) raw.sqlite3_interrupt(connection.Handle);
+        for (var i = 0; i < options.ReaderCount; i++) await _slots.WaitAsync().ConfigureAwait(false);
+        Dispose();
+    }
+
+    /// <summary>Closes the readers; called with no reads in flight.</summary>
     public void Dispose()
     {
-        _disposed = true;
-        foreach (var connection in _all) connection.Dispose();
+        _closed = true;
+        foreach (var connection in _all.Keys) connection.Dispose();
         _all.Clear();
         _idle.Clear();
     }

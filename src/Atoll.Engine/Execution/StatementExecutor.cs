@@ -23,6 +23,9 @@ internal sealed class StatementExecutor
     readonly List<int> _preparedPerText = [];
     ArrayBufferWriter<byte> _buffer = new(InitialCapacity);
 
+    /// <summary>Called right after each commit with its sequence number, before the write returns (the change log's capture).</summary>
+    public Action<long>? AfterCommit { get; set; }
+
     public StatementExecutor(Connection connection)
     {
         _connection = connection;
@@ -72,17 +75,30 @@ internal sealed class StatementExecutor
             var state = _connection.State;
             var previous = state.Sequence;
             var sequence = previous + 1;
-            _connection.Begin();
+            EncodedResult result;
+            // VACUUM cannot run inside a transaction: alone in a request it runs on its own, then the sequence is stamped.
+            var vacuum = IsLoneVacuum(request);
+            if (!vacuum) _connection.Begin();
             try
             {
-                var result = Run(request, preparedAhead: false, bookmark: () => new Bookmark(sequence), onPragma: () => ranPragma = true);
+                // VACUUM attaches a scratch database internally, which the sandbox would refuse: it runs trusted.
+                _connection.Authorizer.Trusted = vacuum;
+                if (vacuum) _connection.AllowInternalAttachment(true);
+                try
+                {
+                    result = Run(request, preparedAhead: false, bookmark: () => new Bookmark(sequence), onPragma: () => ranPragma = true);
+                }
+                finally
+                {
+                    _connection.Authorizer.Trusted = false;
+                    if (vacuum) _connection.AllowInternalAttachment(false);
+                }
+                if (vacuum) _connection.Begin();
                 // The commit sequence lives in the header's user_version (D1 denies that PRAGMA to user SQL),
                 // so it commits atomically with the data it numbers.
                 _connection.ExecTrusted($"PRAGMA user_version = {sequence}");
                 state.Sequence = sequence;
                 _connection.Commit();
-                state.Size = result.Totals.SizeAfter;
-                return result;
             }
             catch
             {
@@ -90,6 +106,9 @@ internal sealed class StatementExecutor
                 _connection.Rollback();
                 throw;
             }
+            state.Size = result.Totals.SizeAfter;
+            AfterCommit?.Invoke(sequence); // committed: a capture failure now is the log's to recover, not a rollback
+            return result;
         }
         finally
         {
@@ -98,6 +117,15 @@ internal sealed class StatementExecutor
             // D1's PRAGMA settings last only for the request: put the connection back as it was.
             if (ranPragma) _connection.ExecTrusted(ResetPragmas);
         }
+    }
+
+    /// <summary>A request that is only <c>VACUUM</c> (or <c>VACUUM main</c>); never <c>VACUUM INTO</c>, which writes another file.</summary>
+    static bool IsLoneVacuum(QueryRequest request)
+    {
+        if (request.Statements is not [{ Sql: var sql, Params.Count: 0 }]) return false;
+        var words = sql.Trim().TrimEnd(';').Trim().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return words is ["VACUUM" or "vacuum" or "Vacuum"] || (words is [var v, var schema]
+            && v.Equals("VACUUM", StringComparison.OrdinalIgnoreCase) && schema.Equals("main", StringComparison.OrdinalIgnoreCase));
     }
 
     const string ResetPragmas = "PRAGMA case_sensitive_like=0; PRAGMA ignore_check_constraints=0; PRAGMA legacy_alter_table=0; " +

@@ -1,0 +1,115 @@
+using System.Threading.Channels;
+using Atoll.Engine.Storage;
+
+namespace Atoll.Engine.ChangeLog;
+
+/// <summary>
+/// Copies log entries and snapshots to the object store in order, in the background, retrying until the store takes
+/// them. The local segments stay the durable copy meanwhile, so an unreachable store delays backups, never writes.
+/// </summary>
+internal sealed class LogShipper : IAsyncDisposable
+{
+    readonly IObjectStore _store;
+    readonly Channel<(string Key, Func<Stream> Content, long Sequence)> _queue = Channel.CreateUnbounded<(string, Func<Stream>, long)>();
+    readonly CancellationTokenSource _stop = new();
+    readonly Task _loop;
+    long _shipped = -1;
+    readonly Lock _waitersLock = new();
+    readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
+
+    public LogShipper(IObjectStore store)
+    {
+        _store = store;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The last failure, while the store is refusing uploads; null once it takes them again.</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <summary>The highest sequence whose entry is in the store.</summary>
+    public long Shipped => Interlocked.Read(ref _shipped);
+
+    public void Enqueue(string key, Func<Stream> content, long sequence) => _queue.Writer.TryWrite((key, content, sequence));
+
+    /// <summary>Completes once everything up to <paramref name="sequence"/> is in the store; fails after <paramref name="timeout"/>.</summary>
+    public async Task WaitForAsync(long sequence, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource done;
+        lock (_waitersLock)
+        {
+            if (Shipped >= sequence) return;
+            done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((sequence, done));
+        }
+        try
+        {
+            await done.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new D1Exception(D1ErrorCode.Overloaded,
+                $"D1 DB storage operation exceeded timeout: object storage did not take commit {sequence} " +
+                $"({LastError?.Message ?? "no answer"}); the commit is kept locally and will be uploaded when storage answers.");
+        }
+    }
+
+    async Task RunAsync()
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        await foreach (var item in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    await using (var content = item.Content()) await _store.PutAsync(item.Key, content, _stop.Token).ConfigureAwait(false);
+                    LastError = null;
+                    delay = TimeSpan.FromMilliseconds(100);
+                    break;
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    LastError = ex;
+                    await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                }
+            }
+            if (item.Sequence > Shipped) Interlocked.Exchange(ref _shipped, item.Sequence);
+            lock (_waitersLock)
+                _waiters.RemoveAll(w =>
+                {
+                    if (w.Sequence > Shipped) return false;
+                    w.Done.TrySetResult();
+                    return true;
+                });
+        }
+    }
+
+    /// <summary>Stops shipping; what is still queued is in the local segments and is shipped on the next open.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        try
+        {
+            await _loop.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        lock (_waitersLock)
+            foreach (var (_, done) in _waiters) done.TrySetCanceled();
+        _stop.Dispose();
+    }
+}
