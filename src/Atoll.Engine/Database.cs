@@ -59,6 +59,7 @@ public sealed class Database : IDisposable
         var reader = _readers.Rent(cancellationToken);
         try
         {
+            reader.WriterLastRowId = Volatile.Read(ref _lastRowIdMirror);
             return reader.Executor.TryExecuteReadOnly(request, cancellationToken);
         }
         finally
@@ -81,7 +82,28 @@ public sealed class Database : IDisposable
             finally
             {
                 Volatile.Write(ref _sequenceMirror, _writer.CommitSequence);
+                Volatile.Write(ref _lastRowIdMirror, _writer.LastInsertRowId);
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes a consistent copy of the committed database to a new SQLite file at <paramref name="path"/>, from a reader's
+    /// snapshot, so writes go on meanwhile. Returns the bookmark the copy reflects.
+    /// </summary>
+    /// <exception cref="D1Exception">The copy failed; a partial file may remain at <paramref name="path"/>.</exception>
+    /// <seealso href="https://developers.cloudflare.com/d1/worker-api/d1-database/#dump"/>
+    public Bookmark BackupTo(string path, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var reader = _readers.Rent(cancellationToken);
+        try
+        {
+            return new Bookmark(reader.BackupTo(path));
+        }
+        finally
+        {
+            _readers.Return(reader);
         }
     }
 
@@ -89,6 +111,7 @@ public sealed class Database : IDisposable
     public Bookmark CurrentBookmark => new(Volatile.Read(ref _sequenceMirror));
 
     long _sequenceMirror;
+    long _lastRowIdMirror; // SQLite keeps last_insert_rowid() per connection; readers report the writer's (D1 has one connection)
 
     /// <summary>Counts user tables and measures the database.</summary>
     public DatabaseStats Stats()

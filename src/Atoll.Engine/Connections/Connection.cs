@@ -44,6 +44,12 @@ internal sealed class Connection : IDisposable
     /// <summary>The writer's last committed sequence number (see <see cref="Bookmark"/>).</summary>
     public long CommitSequence { get; set; }
 
+    /// <summary>On a reader: the writer's <c>last_insert_rowid()</c> when the request started, reported as <c>meta.last_row_id</c>.</summary>
+    public long WriterLastRowId { get; set; }
+
+    /// <summary>This connection's own <c>last_insert_rowid()</c>.</summary>
+    public long LastInsertRowId => raw.sqlite3_last_insert_rowid(Handle);
+
     /// <summary>The commit sequence as stored in the file, as this connection's snapshot sees it.</summary>
     public long ReadCommitSequence()
     {
@@ -165,6 +171,35 @@ internal sealed class Connection : IDisposable
         finally
         {
             Authorizer.Trusted = false;
+        }
+    }
+
+    /// <summary>Copies this connection's view of the database to a new file with SQLite's online backup; returns the commit sequence copied.</summary>
+    public long BackupTo(string path)
+    {
+        var rc = raw.sqlite3_open_v2(path, out var target, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE, null);
+        try
+        {
+            if (rc != raw.SQLITE_OK) throw new D1Exception(D1ErrorCode.SqlError, $"cannot create backup file: {SqliteResultCodes.Name(rc)}", rc);
+            // One read transaction around the copy, so the sequence read matches the pages copied.
+            ExecTrusted("BEGIN");
+            try
+            {
+                var sequence = ReadCommitSequence();
+                using var backup = raw.sqlite3_backup_init(target, "main", Handle, "main");
+                if (backup is null) throw ErrorFactory.FromConnection(this, raw.sqlite3_errcode(target));
+                rc = raw.sqlite3_backup_step(backup, -1);
+                if (rc != raw.SQLITE_DONE) throw new D1Exception(D1ErrorCode.SqlError, $"backup failed: {SqliteResultCodes.Name(rc)}", rc);
+                return sequence;
+            }
+            finally
+            {
+                ExecTrusted("COMMIT");
+            }
+        }
+        finally
+        {
+            target.Dispose();
         }
     }
 

@@ -196,7 +196,8 @@ internal sealed class StatementExecutor
                     || size != (eachStatement ? lastSize : textSize);
                 var elapsed = Stopwatch.GetElapsedTime(eachStatement ? statementTimer : textTimer).TotalMilliseconds;
                 lastSize = size;
-                WriteMeta(elapsed, changes, rowId, changed, size, read, written);
+                // A reader never inserts: report the writer's last rowid, as one connection serving both would.
+                WriteMeta(elapsed, changes, reader ? _connection.WriterLastRowId : rowId, changed, size, read, written);
                 _json.WriteEndObject();
                 items++;
             }
