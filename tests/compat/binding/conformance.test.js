@@ -15,7 +15,7 @@ describe('binding conformance: miniflare D1 vs workerd → Atoll', () => {
   before(async () => { pair = await startPair({ script }); });
   after(async () => { await pair?.dispose(); });
 
-  for (const name of ['first', 'all', 'raw', 'run', 'batch', 'exec', 'values', 'duplicates', 'errors', 'emptySql', 'statements']) {
+  for (const name of ['first', 'all', 'raw', 'run', 'batch', 'exec', 'values', 'duplicates', 'errors', 'emptySql', 'statements', 'sessions', 'sandbox']) {
     test(name, async () => {
       const answers = await pair.both(`/s/${name}`);
       assert.ok(answers.oracle.ok !== undefined, `oracle failed: ${JSON.stringify(answers.oracle)}`);

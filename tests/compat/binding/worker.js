@@ -274,6 +274,115 @@ const scenarios = {
   },
 };
 
+// Scenarios whose values differ by design between hosts (bookmark texts): they return the properties
+// D1 promises (null before the first answer, fixed shape, never going backwards, growing with writes).
+const BOOKMARK = /^\w{8}-\w{8}-\w{8}-\w{32}$/;
+const order = (a, b) => (a === b ? 'same' : a.localeCompare(b) < 0 ? 'ascending' : 'descending');
+
+scenarios.sessions = async (db) => {
+  await fresh(db, 'DROP TABLE IF EXISTS w_t', 'CREATE TABLE w_t (id INTEGER PRIMARY KEY, v TEXT)');
+  const session = db.withSession();
+  const out = { initial: session.getBookmark() };
+  out.read = (await session.prepare('SELECT count(*) AS n FROM w_t').first('n'));
+  const afterRead = session.getBookmark();
+  out.afterReadShaped = BOOKMARK.test(afterRead);
+  out.write = (await session.prepare("INSERT INTO w_t (v) VALUES ('a') RETURNING id").first('id'));
+  const afterWrite = session.getBookmark();
+  out.writeOrder = order(afterRead, afterWrite);
+  out.readAfterWrite = (await session.prepare('SELECT v FROM w_t').all()).results;
+  out.readNotBehind = order(afterWrite, session.getBookmark()) !== 'descending';
+  const batch = await session.batch([session.prepare("INSERT INTO w_t (v) VALUES ('b')"), session.prepare('SELECT count(*) AS n FROM w_t')]);
+  out.batch = batch.map((r) => r.results);
+  out.batchOrder = order(afterWrite, session.getBookmark());
+  out.hasExec = typeof session.exec;
+  out.methods = ['prepare', 'batch', 'getBookmark'].map((m) => typeof session[m]);
+
+  const primary = db.withSession('first-primary');
+  out.primaryInitial = primary.getBookmark();
+  out.primaryRead = await primary.prepare('SELECT count(*) AS n FROM w_t').first('n');
+  out.primaryShaped = BOOKMARK.test(primary.getBookmark());
+  out.primaryNotBehind = order(afterWrite, primary.getBookmark()) !== 'descending';
+
+  const unconstrained = db.withSession('first-unconstrained');
+  out.unconstrainedInitial = unconstrained.getBookmark();
+  out.unconstrainedRead = await unconstrained.prepare('SELECT count(*) AS n FROM w_t').first('n');
+
+  const resumed = db.withSession(afterWrite);
+  out.resumedInitialIsGiven = resumed.getBookmark() === afterWrite;
+  out.resumedRead = (await resumed.prepare('SELECT v FROM w_t ORDER BY id').all()).results;
+  out.resumedNotBehind = order(afterWrite, resumed.getBookmark()) !== 'descending';
+
+  const later = db.withSession();
+  await later.prepare('SELECT 1').run();
+  const before = later.getBookmark();
+  await db.prepare("INSERT INTO w_t (v) VALUES ('c')").run();   // a write outside the session
+  await later.prepare('SELECT 1').run();
+  out.outsideWriteSeen = order(before, later.getBookmark());
+  out.blankConstraint = db.withSession('   ').getBookmark();
+  return out;
+};
+
+// Statements the sandbox refuses on both hosts.
+scenarios.sandbox = async (db) => ({
+  version: await attempt(() => db.prepare('SELECT sqlite_version()').first()),
+  cfTable: await attempt(() => db.prepare('CREATE TABLE _cf_mine (a)').run()),
+  attach: await attempt(() => db.prepare("ATTACH DATABASE 'x.db' AS x").run()),
+  pragmaForeignKeysOff: await db.prepare('PRAGMA foreign_keys = OFF').run().then(() => 'ran', describe),
+});
+
+// Where Atoll differs on purpose; the suite asserts each side's behaviour separately.
+scenarios.refusedDifferently = async (db) => ({
+  loadExtension: await attempt(() => db.prepare("SELECT load_extension('x')").run()),
+  begin: await attempt(() => db.prepare('BEGIN').run()),
+  savepoint: await attempt(() => db.prepare('SAVEPOINT s1').run()),
+  commit: await attempt(() => db.prepare('COMMIT').run()),
+});
+
+scenarios.counting = async (db) => {
+  await fresh(db, 'DROP TABLE IF EXISTS c_t', 'DROP TABLE IF EXISTS c_log',
+    'CREATE TABLE c_t (id INTEGER PRIMARY KEY, v INTEGER)', 'CREATE TABLE c_log (id INTEGER PRIMARY KEY, v INTEGER)',
+    'CREATE TRIGGER c_trg AFTER INSERT ON c_t BEGIN INSERT INTO c_log (v) VALUES (new.v); END');
+  const meta = async (q) => (await q).meta;
+  return {
+    create: await meta(db.prepare('CREATE TABLE IF NOT EXISTS c_other (a)').run()),
+    insert: await meta(db.prepare('INSERT INTO c_t (v) VALUES (1), (2), (3)').run()),
+    scan: await meta(db.prepare('SELECT * FROM c_t WHERE v > 1').all()),
+    count: await meta(db.prepare('SELECT count(*) FROM c_t').all()),
+    pointRead: await meta(db.prepare('SELECT * FROM c_t WHERE id = 2').all()),
+    constant: await meta(db.prepare('SELECT 1').all()),
+    update: await meta(db.prepare('UPDATE c_t SET v = v * 10').run()),
+  };
+};
+
+scenarios.bookmarkAfterRead = async (db) => {
+  const session = db.withSession();
+  await session.prepare('SELECT 1').run();
+  const first = session.getBookmark();
+  await session.prepare('SELECT 2').run();
+  return { order: order(first, session.getBookmark()) };
+};
+
+scenarios.metaShape = async (db) => {
+  const { meta } = await db.prepare('SELECT 1').run();
+  return { keys: Object.keys(meta).sort(), served_by: meta.served_by, primary: meta.served_by_primary, attempts: meta.total_attempts };
+};
+
+scenarios.internalTables = async (db) => ({
+  cfTables: (await db.prepare("SELECT name FROM sqlite_master WHERE substr(name, 1, 4) = '_cf_'").all()).results,
+});
+
+scenarios.dump = async (db) => {
+  await fresh(db, 'DROP TABLE IF EXISTS d_t', 'CREATE TABLE d_t (v TEXT)');
+  await db.prepare("INSERT INTO d_t VALUES ('dumped')").run();
+  try {
+    const buffer = await db.dump();
+    const bytes = new Uint8Array(buffer);
+    return { size: bytes.length, header: new TextDecoder().decode(bytes.slice(0, 15)), containsRow: new TextDecoder('latin1').decode(bytes).includes('dumped') };
+  } catch (e) {
+    return { error: describe(e) };
+  }
+};
+
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
