@@ -168,6 +168,14 @@ describe('binding: bad input', () => {
       await failure(await post('/query', '{"sql":"SELECT 1"}', { ...headers, 'x-atoll-database': foreign.uuid }), 404, /^Database not found/);
     });
 
+    test('any session token is accepted (first-primary, first-unconstrained, a bookmark, anything else)', async () => {
+      for (const token of ['first-primary', 'first-unconstrained', '00000000-00000001-00000000-' + '0'.repeat(32), 'token-does-not-matter']) {
+        const res = await post('/query', '{"sql":"SELECT 1 AS one"}', { ...headers, 'x-cf-d1-session-commit-token': token });
+        assert.equal(res.status, 200, token);
+        assert.deepEqual((await res.json())[0].results, [{ one: 1 }]);
+      }
+    });
+
     test('a success is an array with meta, and carries the commit token', async () => {
       const res = await post('/query?resultsFormat=ROWS_AND_COLUMNS', '{"sql":"SELECT 1 AS one","params":[]}');
       assert.equal(res.status, 200);
