@@ -23,8 +23,7 @@ public sealed class Database : IDisposable
         Path = path;
         Options = options;
         _writer = Connection.Open(path, options, reader: false);
-        _readers = new ReaderPool(path, options);
-        _sequenceMirror = _writer.CommitSequence;
+        _readers = new ReaderPool(path, options, _writer.State);
     }
 
     /// <summary>The database file.</summary>
@@ -59,7 +58,6 @@ public sealed class Database : IDisposable
         var reader = _readers.Rent(cancellationToken);
         try
         {
-            reader.WriterLastRowId = Volatile.Read(ref _lastRowIdMirror);
             return reader.Executor.TryExecuteReadOnly(request, cancellationToken);
         }
         finally
@@ -75,15 +73,7 @@ public sealed class Database : IDisposable
         lock (_writeGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            try
-            {
-                return _writer.Executor.Execute(request, cancellationToken);
-            }
-            finally
-            {
-                Volatile.Write(ref _sequenceMirror, _writer.CommitSequence);
-                Volatile.Write(ref _lastRowIdMirror, _writer.LastInsertRowId);
-            }
+            return _writer.Executor.Execute(request, cancellationToken);
         }
     }
 
@@ -108,10 +98,7 @@ public sealed class Database : IDisposable
     }
 
     /// <summary>The last committed write's bookmark.</summary>
-    public Bookmark CurrentBookmark => new(Volatile.Read(ref _sequenceMirror));
-
-    long _sequenceMirror;
-    long _lastRowIdMirror; // SQLite keeps last_insert_rowid() per connection; readers report the writer's (D1 has one connection)
+    public Bookmark CurrentBookmark => new(_writer.State.Sequence);
 
     /// <summary>Counts user tables and measures the database.</summary>
     public DatabaseStats Stats()

@@ -39,17 +39,19 @@ internal sealed class StatementExecutor
         try
         {
             if (!PrepareAllReadOnly(request)) return null;
-            _connection.ExecTrusted("BEGIN");
+            // One statement is its own snapshot; several share one through an explicit read transaction.
+            var explicitTransaction = _prepared.Count > 1;
+            if (explicitTransaction) _connection.Begin();
             try
             {
-                var result = Run(request, preparedAhead: true);
-                var sequence = _connection.ReadCommitSequence();
-                _connection.ExecTrusted("COMMIT");
-                return result with { Bookmark = new Bookmark(sequence) };
+                // Read after the rows: the bookmark is then at least as new as what was read (safe for sessions).
+                var result = Run(request, preparedAhead: true, bookmark: () => new Bookmark(_connection.State.Sequence));
+                if (explicitTransaction) _connection.Commit();
+                return result;
             }
             catch
             {
-                _connection.ExecTrusted("ROLLBACK");
+                if (explicitTransaction) _connection.Rollback();
                 throw;
             }
         }
@@ -67,26 +69,32 @@ internal sealed class StatementExecutor
         var ranPragma = false;
         try
         {
-            _connection.ExecTrusted("BEGIN IMMEDIATE");
+            var state = _connection.State;
+            var previous = state.Sequence;
+            var sequence = previous + 1;
+            _connection.Begin();
             try
             {
-                var result = Run(request, preparedAhead: false, onPragma: () => ranPragma = true);
+                var result = Run(request, preparedAhead: false, bookmark: () => new Bookmark(sequence), onPragma: () => ranPragma = true);
                 // The commit sequence lives in the header's user_version (D1 denies that PRAGMA to user SQL),
                 // so it commits atomically with the data it numbers.
-                var sequence = _connection.CommitSequence + 1;
                 _connection.ExecTrusted($"PRAGMA user_version = {sequence}");
-                _connection.ExecTrusted("COMMIT");
-                _connection.CommitSequence = sequence;
-                return result with { Bookmark = new Bookmark(sequence) };
+                state.Sequence = sequence;
+                _connection.Commit();
+                state.Size = result.Totals.SizeAfter;
+                return result;
             }
             catch
             {
-                if (raw.sqlite3_get_autocommit(_connection.Handle) == 0) _connection.ExecTrusted("ROLLBACK");
+                state.Sequence = previous;
+                _connection.Rollback();
                 throw;
             }
         }
         finally
         {
+            // last_insert_rowid() survives a rollback, as on D1's single connection; readers report this value.
+            _connection.State.LastRowId = raw.sqlite3_last_insert_rowid(_connection.Handle);
             ReleasePrepared();
             _connection.EndRequest();
             // D1's PRAGMA settings last only for the request: put the connection back as it was.
@@ -116,6 +124,7 @@ internal sealed class StatementExecutor
                     return false; // may depend on an earlier statement (CREATE then INSERT): let the writer run it in order
                 }
                 any = true;
+                if (prepared.Handle is null) return false; // a PRAGMA, left unprepared: the writer runs it
                 _prepared.Add(prepared);
                 _preparedPerText[^1]++;
                 if (prepared.IsPragma || !prepared.IsReadOnly)
@@ -129,7 +138,7 @@ internal sealed class StatementExecutor
         return true;
     }
 
-    EncodedResult Run(QueryRequest request, bool preparedAhead, Action? onPragma = null)
+    EncodedResult Run(QueryRequest request, bool preparedAhead, Func<Bookmark> bookmark, Action? onPragma = null)
     {
         if (request.Statements.Count == 0) throw ErrorFactory.Sql(ErrorFactory.NoStatements);
         if (_buffer.Capacity > RetainedCapacity) _buffer = new ArrayBufferWriter<byte>(InitialCapacity);
@@ -139,7 +148,7 @@ internal sealed class StatementExecutor
 
         var db = _connection.Handle;
         var reader = _connection.IsReader;
-        var sizeBefore = _connection.SizeInBytes();
+        var sizeBefore = reader ? _connection.State.Size : _connection.SizeInBytes();
         var lastSize = sizeBefore;
         long rowsRead = 0, rowsWritten = 0, rowsReturned = 0;
         var items = 0;
@@ -197,7 +206,7 @@ internal sealed class StatementExecutor
                 var elapsed = Stopwatch.GetElapsedTime(eachStatement ? statementTimer : textTimer).TotalMilliseconds;
                 lastSize = size;
                 // A reader never inserts: report the writer's last rowid, as one connection serving both would.
-                WriteMeta(elapsed, changes, reader ? _connection.WriterLastRowId : rowId, changed, size, read, written);
+                WriteMeta(elapsed, changes, reader ? _connection.State.LastRowId : rowId, changed, size, read, written);
                 _json.WriteEndObject();
                 items++;
             }
@@ -209,7 +218,7 @@ internal sealed class StatementExecutor
         _json.Flush();
         var totals = new QueryTotals(rowsRead, rowsWritten, rowsReturned, ChangedDb: rowsWritten != 0 || sizeAfter != sizeBefore,
             sizeAfter, Stopwatch.GetElapsedTime(requestTimer).TotalMilliseconds, reader);
-        return new EncodedResult(_buffer.WrittenSpan.ToArray(), items, totals);
+        return new EncodedResult(_buffer.WrittenSpan.ToArray(), items, totals) { Bookmark = bookmark() };
     }
 
     void Bind(PreparedStatement prepared, IReadOnlyList<SqlValue> parameters, int offset)

@@ -141,7 +141,7 @@ describe('binding: bad input', () => {
       await failure(await post('/query', '{"sql": 1}'), 400, /^Field "sql" must be a string, not a number\.$/);
       await failure(await post('/query', '"SELECT 1"'), 400, /^Request body must be a JSON object with "sql"/);
       await failure(await post('/query', '[{"sql":"SELECT ?","params":[{"a":1}]}]'), 400, /^D1_TYPE_ERROR: /);
-      await failure(await post('/query', ''), 400, /^Malformed JSON in request body: The input does not contain any JSON tokens/);
+      await failure(await post('/query', ''), 400, /^Request body is empty: expected a JSON object with "sql"\.$/);
     });
 
     test('an oversized body', async () => {
