@@ -24,8 +24,12 @@ const schemaStatements = () => schema.split('\n').filter((line) => !line.startsW
   .split(';').map((s) => s.trim()).filter(Boolean);
 
 const VOLATILE = new Set(['created_at', 'updated_at', 'executed_at', 'token']);
+// The guide orders many lists by created_at (whole seconds): rows written in the same second tie, and
+// which side crossed a second boundary is chance. Lists of rows with ids are compared in id order.
+const byId = (rows) => (rows.every((r) => r && typeof r === 'object' && typeof r.id === 'number')
+  ? [...rows].sort((a, b) => a.id - b.id) : rows);
 const maskVolatile = (value) => {
-  if (Array.isArray(value)) return value.map(maskVolatile);
+  if (Array.isArray(value)) return byId(value).map(maskVolatile);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, VOLATILE.has(k) && v !== null ? 'masked' : maskVolatile(v)]));
 };
