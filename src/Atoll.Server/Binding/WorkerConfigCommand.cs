@@ -63,7 +63,7 @@ public static class WorkerConfigCommand
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(outFile.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             File.WriteAllText(outFile.FullName, config.Render());
             Console.WriteLine($"Wrote {outFile.FullName}: {string.Join(", ", pairs.Select(p => $"env.{p.Key} → {p.Value}"))} on {config.AtollUrl}");
-            Console.WriteLine($"Run: npx workerd serve {Path.GetRelativePath(Environment.CurrentDirectory, outFile.FullName)}");
+            Console.WriteLine($"Run: npx workerd serve {outFile.FullName}");
             return 0;
         });
         return command.Parse(args).Invoke();
