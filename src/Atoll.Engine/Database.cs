@@ -139,6 +139,26 @@ public sealed class Database : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Writes a consistent copy of the committed database to a new SQLite file at <paramref name="path"/>, from a reader's
+    /// snapshot, so writes go on meanwhile. Returns the bookmark the copy reflects.
+    /// </summary>
+    /// <exception cref="D1Exception">The copy failed; a partial file may remain at <paramref name="path"/>.</exception>
+    /// <seealso href="https://developers.cloudflare.com/d1/worker-api/d1-database/#dump"/>
+    public Bookmark BackupTo(string path, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var reader = _readers.Rent(cancellationToken);
+        try
+        {
+            return new Bookmark(reader.BackupTo(path));
+        }
+        finally
+        {
+            _readers.Return(reader);
+        }
+    }
+
     /// <summary>The last committed write's bookmark.</summary>
     public Bookmark CurrentBookmark => new(_writer.State.Sequence);
 

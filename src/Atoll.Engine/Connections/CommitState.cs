@@ -12,6 +12,7 @@ internal sealed class CommitState
 {
     long _sequence;
     long _size;
+    long _lastRowId;
 
     public long Sequence
     {
@@ -23,5 +24,15 @@ internal sealed class CommitState
     {
         get => Volatile.Read(ref _size);
         set => Volatile.Write(ref _size, value);
+    }
+
+    /// <summary>
+    /// The writer's <c>last_insert_rowid()</c> after its last request. SQLite keeps it per connection; D1 has one
+    /// connection, so its reads report the last insert too, and Atoll's readers report this value.
+    /// </summary>
+    public long LastRowId
+    {
+        get => Volatile.Read(ref _lastRowId);
+        set => Volatile.Write(ref _lastRowId, value);
     }
 }

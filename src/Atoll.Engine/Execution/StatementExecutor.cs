@@ -112,6 +112,8 @@ internal sealed class StatementExecutor
         }
         finally
         {
+            // last_insert_rowid() survives a rollback, as on D1's single connection; readers report this value.
+            _connection.State.LastRowId = raw.sqlite3_last_insert_rowid(_connection.Handle);
             ReleasePrepared();
             _connection.EndRequest();
             // D1's PRAGMA settings last only for the request: put the connection back as it was.
@@ -231,7 +233,8 @@ internal sealed class StatementExecutor
                     || size != (eachStatement ? lastSize : textSize);
                 var elapsed = Stopwatch.GetElapsedTime(eachStatement ? statementTimer : textTimer).TotalMilliseconds;
                 lastSize = size;
-                WriteMeta(elapsed, changes, rowId, changed, size, read, written);
+                // A reader never inserts: report the writer's last rowid, as one connection serving both would.
+                WriteMeta(elapsed, changes, reader ? _connection.State.LastRowId : rowId, changed, size, read, written);
                 _json.WriteEndObject();
                 items++;
             }

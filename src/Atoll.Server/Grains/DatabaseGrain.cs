@@ -57,6 +57,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
         try
         {
             statements = QueryBodyParser.Parse(call.Body, call.Numbers, out isBatch);
+            if (call.DropCommentOnly) statements = CommentOnlySql.Drop(statements);
         }
         catch (D1Exception ex)
         {
@@ -91,6 +92,23 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
         var stats = Open().Stats();
         catalog.UpdateStats(this.GetPrimaryKeyString(), stats);
         return Task.FromResult(stats);
+    }
+
+    public async Task<string> Backup(CancellationToken cancellationToken)
+    {
+        var database = Open();
+        var path = Path.Combine(files.Folder(this.GetPrimaryKeyString()), $"backup-{Guid.NewGuid():N}.sqlite");
+        try
+        {
+            // Off the activation's turn: copying a large file must not hold up the grain's other calls.
+            await Task.Run(() => database.BackupTo(path, cancellationToken), cancellationToken);
+            return path;
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
     }
 
     public async Task Delete()

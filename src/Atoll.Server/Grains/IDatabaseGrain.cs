@@ -15,6 +15,13 @@ public interface IDatabaseGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("stats")]
     Task<DatabaseStats> GetStats();
 
+    /// <summary>
+    /// Writes a consistent copy of the database file (from a reader's snapshot; writes go on) to a new temporary file
+    /// in the database's folder and returns its path. The caller deletes it.
+    /// </summary>
+    [AlwaysInterleave, Alias("backup")]
+    Task<string> Backup(CancellationToken cancellationToken = default);
+
     /// <summary>Closes the database, deletes its files and deactivates.</summary>
     [Alias("delete")]
     Task Delete();

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Atoll.Engine;
 using Atoll.Server.Api;
 using Atoll.Server.Auth;
+using Atoll.Server.Binding;
 using Atoll.Server.Catalog;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -68,7 +69,9 @@ public static class AtollApp
         app.MapAccountsApi();
         app.MapTokensApi();
         app.MapDatabasesApi();
-        app.MapFallback(() => Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NoRoute, "No route for the URI"));
+        app.MapBindingApi();
+        app.MapFallback((HttpRequest request) => BindingApi.IsBindingRequest(request) ? BindingApi.NoRoute(request)
+            : Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NoRoute, "No route for the URI"));
         Bootstrap(app, options);
         return app;
     }

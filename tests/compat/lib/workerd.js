@@ -144,10 +144,32 @@ export async function startWorkerd({
   await writeFile(path.join(dir, 'worker.js'), script);
   await writeFile(configPath, config);
 
+  const served = await serveConfig({ configPath, cwd: dir, experimental, verbose, startTimeoutMs }).catch(async (err) => {
+    await rm(dir, { recursive: true, force: true });
+    err.message += `\n${config}`;
+    throw err;
+  });
+  return {
+    ...served,
+    dir,
+    config,
+    async dispose() {
+      await served.dispose();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Serve an existing workerd config file; its socket named "http" may use port 0 (the chosen port is read
+ * from `--control-fd`).
+ * @returns {Promise<{url:string, port:number, pid:number, logs:()=>string, dispose:()=>Promise<void>}>}
+ */
+export async function serveConfig({ configPath, cwd = path.dirname(configPath), experimental = false, verbose = false, startTimeoutMs = 20_000 }) {
   const args = ['serve', configPath, '--control-fd=3'];
   if (experimental) args.push('--experimental');
   if (verbose) args.push('--verbose');
-  const child = spawn(workerdBinary(), args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(workerdBinary(), args, { cwd, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
 
   let output = '';
   const collect = (chunk) => {
@@ -165,7 +187,6 @@ export async function startWorkerd({
       try { child.kill('SIGKILL'); } catch { /* already gone */ }
       await exitPromise;
     }
-    await rm(dir, { recursive: true, force: true });
   };
 
   try {
@@ -189,15 +210,13 @@ export async function startWorkerd({
       child.once('error', (err) => { clearTimeout(timer); reject(err); });
       exitPromise.then(({ code, signal }) => {
         clearTimeout(timer);
-        reject(new Error(`workerd exited during start (code ${code}, signal ${signal})\n${output}\n--- config ---\n${config}`));
+        reject(new Error(`workerd exited during start (code ${code}, signal ${signal})\n${output}\n--- config ${configPath} ---`));
       });
     });
     return {
       url: `http://127.0.0.1:${port}`,
       port,
       pid: child.pid,
-      dir,
-      config,
       logs: () => output,
       dispose,
     };
