@@ -12,7 +12,7 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,10 +23,12 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 /** Path of the built server assembly (ATOLL_SERVER_DLL overrides). */
 export function serverDll() {
   if (process.env.ATOLL_SERVER_DLL) return process.env.ATOLL_SERVER_DLL;
-  for (const config of ['Release', 'Debug']) {
-    const dll = path.join(repo, 'src', 'Atoll.Server', 'bin', config, 'net10.0', 'Atoll.Server.dll');
-    if (existsSync(dll)) return dll;
-  }
+  // The most recently built configuration: a stale Release build from a benchmark must not shadow the tested one.
+  const built = ['Debug', 'Release']
+    .map((config) => path.join(repo, 'src', 'Atoll.Server', 'bin', config, 'net10.0', 'Atoll.Server.dll'))
+    .filter((dll) => existsSync(dll))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (built.length > 0) return built[0];
   throw new Error('Atoll.Server is not built: run `dotnet build src/Atoll.Server` first');
 }
 
