@@ -1,4 +1,6 @@
 using Atoll.Engine.Connections;
+using Atoll.Engine.Dump;
+using Atoll.Engine.Import;
 
 namespace Atoll.Engine;
 
@@ -77,6 +79,68 @@ public sealed class Database : IDisposable
             try
             {
                 return _writer.Executor.Execute(request, cancellationToken);
+            }
+            finally
+            {
+                Volatile.Write(ref _sequenceMirror, _writer.CommitSequence);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the database as a D1-format SQL dump to <paramref name="output"/>, from one read transaction on a reader
+    /// connection: the dump shows one commit, and writes carry on while it runs.
+    /// </summary>
+    /// <returns>The commit the dump shows, and what it wrote.</returns>
+    /// <exception cref="D1Exception">SQLite failed while reading.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <seealso href="https://developers.cloudflare.com/d1/best-practices/import-export-data/"/>
+    public DumpResult Dump(Stream output, DumpOptions options, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var reader = _readers.Rent(cancellationToken);
+        reader.BeginUnlimitedRequest(cancellationToken);
+        try
+        {
+            reader.ExecTrusted("BEGIN");
+            try
+            {
+                var sequence = reader.ReadCommitSequence(); // the first read fixes the snapshot
+                reader.Authorizer.Trusted = true; // the engine's own reads: schema, shadow tables, every row
+                var buffered = new DumpOutput(output);
+                var writer = new DumpWriter(reader, buffered, options);
+                writer.Write(cancellationToken);
+                buffered.Flush();
+                return new DumpResult(new Bookmark(sequence), writer.Statements, buffered.Written);
+            }
+            finally
+            {
+                reader.ExecTrusted("COMMIT");
+            }
+        }
+        finally
+        {
+            reader.Authorizer.Trusted = false;
+            reader.EndRequest();
+            _readers.Return(reader);
+        }
+    }
+
+    /// <summary>
+    /// Runs a SQL script read from <paramref name="script"/> statement by statement, as one write transaction: all of it
+    /// commits, or (on the first failing statement) none of it. The script is streamed, never held whole in memory.
+    /// </summary>
+    /// <returns>The totals and new bookmark, or the failing statement and its error (the database unchanged).</returns>
+    /// <exception cref="OperationCanceledException">Never: cancellation interrupts SQLite and comes back as a failed result.</exception>
+    /// <seealso href="https://developers.cloudflare.com/d1/best-practices/import-export-data/"/>
+    public ImportResult Import(Stream script, CancellationToken cancellationToken = default)
+    {
+        lock (_writeGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                return ScriptRunner.Run(_writer, script, cancellationToken);
             }
             finally
             {

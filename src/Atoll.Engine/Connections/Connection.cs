@@ -129,6 +129,29 @@ internal sealed class Connection : IDisposable
         Authorizer.ClearDenial();
     }
 
+    /// <summary>Starts a request with no time limit (imports and dumps); only <paramref name="cancellation"/> stops it.</summary>
+    public void BeginUnlimitedRequest(CancellationToken cancellation)
+    {
+        BeginRequest(cancellation);
+        _deadline = long.MaxValue;
+    }
+
+    /// <summary>Sets the longest SQL text this connection prepares; returns the previous limit.</summary>
+    public int SetMaxSqlLength(int bytes) => raw.sqlite3_limit(Handle, SqliteLimitSqlLength, bytes);
+
+    /// <summary>
+    /// Commits the writer's open transaction as the next commit: the sequence goes into the header's user_version
+    /// (D1 denies that PRAGMA to user SQL) so it commits atomically with the data it numbers.
+    /// </summary>
+    public long CommitNext()
+    {
+        var sequence = CommitSequence + 1;
+        ExecTrusted($"PRAGMA user_version = {sequence}");
+        ExecTrusted("COMMIT");
+        CommitSequence = sequence;
+        return sequence;
+    }
+
     public void EndRequest()
     {
         _cancellation = default;

@@ -94,7 +94,7 @@ internal sealed class StatementExecutor
         }
     }
 
-    const string ResetPragmas = "PRAGMA case_sensitive_like=0; PRAGMA ignore_check_constraints=0; PRAGMA legacy_alter_table=0; " +
+    internal const string ResetPragmas = "PRAGMA case_sensitive_like=0; PRAGMA ignore_check_constraints=0; PRAGMA legacy_alter_table=0; " +
         "PRAGMA recursive_triggers=0; PRAGMA reverse_unordered_selects=0; PRAGMA foreign_keys=1;";
 
     bool PrepareAllReadOnly(QueryRequest request)
