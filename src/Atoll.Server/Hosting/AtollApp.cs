@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using Atoll.Engine;
+using Atoll.Server.Analytics;
 using Atoll.Server.Api;
 using Atoll.Server.Auth;
 using Atoll.Server.Catalog;
+using Atoll.Server.Export;
+using Atoll.Server.Import;
+using Atoll.Server.Transfers;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -45,6 +49,11 @@ public static class AtollApp
         builder.Services.AddSingleton<DatabaseFiles>();
         builder.Services.AddSingleton<TokenAuthenticator>();
         builder.Services.AddSingleton<RequestBody>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<QueryStats>();
+        builder.Services.AddSingleton<TransferSigner>();
+        builder.Services.AddSingleton<TransferFiles>();
+        builder.Services.AddSingleton<TransferJobs>();
 
         builder.UseOrleans(silo =>
         {
@@ -68,6 +77,10 @@ public static class AtollApp
         app.MapAccountsApi();
         app.MapTokensApi();
         app.MapDatabasesApi();
+        app.MapImportApi();
+        app.MapExportApi();
+        app.MapTransfersApi();
+        app.MapGraphqlApi();
         app.MapFallback(() => Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NoRoute, "No route for the URI"));
         Bootstrap(app, options);
         return app;
