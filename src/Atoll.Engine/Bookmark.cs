@@ -17,7 +17,7 @@ public readonly record struct Bookmark(long Sequence) : IComparable<Bookmark>
     public static bool TryParse(string? text, out Bookmark bookmark)
     {
         bookmark = default;
-        if (text is null || text.Length != 62 || text[8] != '-' || text[17] != '-' || text[26] != '-') return false;
+        if (text is null || text.Length != 59 || text[8] != '-' || text[17] != '-' || text[26] != '-') return false;
         foreach (var c in text)
             if (c != '-' && !char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c)) return false;
         if (!uint.TryParse(text.AsSpan(0, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var high)
