@@ -37,6 +37,7 @@ internal sealed class ScriptReader(Stream input, int maxStatementBytes)
             {
                 var cut = _scan + semicolon + 1;
                 _scan = cut;
+                if (cut - _start > maxStatementBytes) throw TooLong();
                 if (IsComplete(_start, cut))
                 {
                     statement = _buffer.AsMemory(_start, cut - _start);
@@ -47,6 +48,7 @@ internal sealed class ScriptReader(Stream input, int maxStatementBytes)
             }
             if (_eof)
             {
+                if (_end - _start > maxStatementBytes) throw TooLong();
                 var rest = _buffer.AsMemory(_start, _end - _start);
                 _start = _scan = _end;
                 statement = rest;
@@ -60,8 +62,7 @@ internal sealed class ScriptReader(Stream input, int maxStatementBytes)
     void Fill()
     {
         var pending = _end - _start;
-        if (pending > maxStatementBytes)
-            throw ErrorFactory.Sql($"statement too long: a statement in the file is over {maxStatementBytes} bytes: SQLITE_TOOBIG");
+        if (pending > maxStatementBytes) throw TooLong();
         if (_start > 0)
         {
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
@@ -85,6 +86,8 @@ internal sealed class ScriptReader(Stream input, int maxStatementBytes)
         _end += read;
         Position += read;
     }
+
+    D1Exception TooLong() => ErrorFactory.Sql($"statement too long: a statement in the file is over {maxStatementBytes} bytes: SQLITE_TOOBIG");
 
     unsafe bool IsComplete(int start, int end)
     {
