@@ -100,27 +100,18 @@ internal static class SqlLiteral
         var cr = text.Contains((byte)'\r');
         if ((lf || cr) && (text.IndexOf("\\n"u8) >= 0 || text.IndexOf("\\r"u8) >= 0))
         {
-            WriteSpliced(output, text);
+            WriteQuoted(output, text, "'||char(10)||'"u8, "'||char(13)||'"u8);
             return;
         }
         if (lf) output.Write("replace("u8);
         if (cr) output.Write("replace("u8);
-        output.Write((byte)'\'');
-        while (true)
-        {
-            var at = text.IndexOfAny((byte)'\'', (byte)'\n', (byte)'\r');
-            if (at < 0) break;
-            output.Write(text[..at]);
-            output.Write(text[at] switch { (byte)'\'' => "''"u8, (byte)'\n' => "\\n"u8, _ => "\\r"u8 });
-            text = text[(at + 1)..];
-        }
-        output.Write(text);
-        output.Write((byte)'\'');
+        WriteQuoted(output, text, "\\n"u8, "\\r"u8);
         if (cr) output.Write(",'\\r',char(13))"u8);
         if (lf) output.Write(",'\\n',char(10))"u8);
     }
 
-    static void WriteSpliced(DumpOutput output, ReadOnlySpan<byte> text)
+    /// <summary><c>'…'</c> with <c>'</c> doubled and line feeds and carriage returns written as given.</summary>
+    static void WriteQuoted(DumpOutput output, ReadOnlySpan<byte> text, ReadOnlySpan<byte> lineFeed, ReadOnlySpan<byte> carriageReturn)
     {
         output.Write((byte)'\'');
         while (true)
@@ -128,7 +119,7 @@ internal static class SqlLiteral
             var at = text.IndexOfAny((byte)'\'', (byte)'\n', (byte)'\r');
             if (at < 0) break;
             output.Write(text[..at]);
-            output.Write(text[at] switch { (byte)'\'' => "''"u8, (byte)'\n' => "'||char(10)||'"u8, _ => "'||char(13)||'"u8 });
+            output.Write(text[at] switch { (byte)'\'' => "''"u8, (byte)'\n' => lineFeed, _ => carriageReturn });
             text = text[(at + 1)..];
         }
         output.Write(text);

@@ -5,7 +5,6 @@ using Atoll.Engine;
 using Atoll.Server.Api;
 using Atoll.Server.Auth;
 using Atoll.Server.Grains;
-using Atoll.Server.Import;
 using Atoll.Server.Transfers;
 
 namespace Atoll.Server.Export;
@@ -40,7 +39,7 @@ public static class ExportApi
             atBookmark = current.GetString()!;
             if (!Bookmark.TryParse(atBookmark, out _)) throw ApiException.BadRequest($"Invalid bookmark '{atBookmark}'.");
             if (jobs.Find(JobKey(uuid, atBookmark, options)) is null)
-                return ImportApi.NotRunning($"No export with these dump_options is running at bookmark {atBookmark}: start a new one without current_bookmark.");
+                return TransferJob.PollingFailure($"No export with these dump_options is running at bookmark {atBookmark}: start a new one without current_bookmark.");
         }
         else
         {
@@ -74,9 +73,7 @@ public static class ExportApi
                     json.WriteEndObject();
                 }, $"Finished uploading {fileName} ({reply.Bytes} bytes, {reply.Statements} statements, at bookmark {reply.Bookmark}).");
             }, loggers.CreateLogger("Atoll.Export"));
-        await job.WaitAsync(context.RequestAborted);
-        var (status, write) = job.Answer();
-        return Envelope.Ok(write, status);
+        return await job.PollAsync(context.RequestAborted);
     }
 
     static DumpOptions DumpOptionsOf(JsonElement body)

@@ -55,7 +55,7 @@ public static partial class ImportApi
                     });
                 }
                 // D1 skips the upload of a file it already has and starts at once.
-                return await Poll(await Start(uuid, path, grains, jobs, loggers), context);
+                return await (await Start(uuid, path, grains, jobs, loggers)).PollAsync(context.RequestAborted);
             }
             case "ingest":
             {
@@ -66,7 +66,7 @@ public static partial class ImportApi
                 var path = files.Upload(uuid, etag);
                 if (!File.Exists(path))
                     throw ApiException.BadRequest($"No file '{fileName}' was uploaded: PUT it to the upload_url from the init response first.");
-                return await Poll(await Start(uuid, path, grains, jobs, loggers), context);
+                return await (await Start(uuid, path, grains, jobs, loggers)).PollAsync(context.RequestAborted);
             }
             case "poll":
             {
@@ -74,8 +74,8 @@ public static partial class ImportApi
                     ?? throw ApiException.BadRequest("Missing required field \"current_bookmark\" (the at_bookmark of the last response).");
                 if (!Bookmark.TryParse(bookmark, out _)) throw ApiException.BadRequest($"Invalid bookmark '{bookmark}'.");
                 var job = jobs.Find(JobKey(uuid));
-                if (job is null || job.AtBookmark != bookmark) return NotRunning();
-                return await Poll(job, context);
+                if (job is null || job.AtBookmark != bookmark) return TransferJob.PollingFailure(NotImporting);
+                return await job.PollAsync(context.RequestAborted);
             }
             default:
                 throw ApiException.BadRequest("Field \"action\" must be \"init\", \"ingest\" or \"poll\".");
@@ -120,22 +120,6 @@ public static partial class ImportApi
         json.WriteEndObject();
         json.WriteEndObject();
     }
-
-    static async Task<IResult> Poll(TransferJob job, HttpContext context)
-    {
-        await job.WaitAsync(context.RequestAborted);
-        var (status, write) = job.Answer();
-        return Envelope.Ok(write, status);
-    }
-
-    /// <summary>D1's polling failure: <c>{"success":false,"error":…}</c> inside a successful envelope.</summary>
-    internal static IResult NotRunning(string error = NotImporting) => Envelope.Ok(json =>
-    {
-        json.WriteStartObject();
-        json.WriteBoolean("success", false);
-        json.WriteString("error", error);
-        json.WriteEndObject();
-    });
 
     static string JobKey(string uuid) => "import:" + uuid;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Atoll.Server.Api;
 
 namespace Atoll.Server.Transfers;
 
@@ -71,6 +72,23 @@ public sealed class TransferJob(string type, string key, string atBookmark)
         {
         }
     }
+
+    /// <summary>Waits up to <see cref="LongPoll"/>, then answers with the job as it stands: 202 while active, 200 once finished.</summary>
+    public async Task<IResult> PollAsync(CancellationToken cancellationToken)
+    {
+        await WaitAsync(cancellationToken);
+        var (status, write) = Answer();
+        return Envelope.Ok(write, status);
+    }
+
+    /// <summary>D1's polling failure, <c>{"success":false,"error":…}</c> inside a successful envelope.</summary>
+    public static IResult PollingFailure(string error) => Envelope.Ok(json =>
+    {
+        json.WriteStartObject();
+        json.WriteBoolean("success", false);
+        json.WriteString("error", error);
+        json.WriteEndObject();
+    });
 
     /// <summary>The polling answer as it stands: 202 while active, 200 once finished.</summary>
     public (int Status, Action<Utf8JsonWriter> Write) Answer()

@@ -7,21 +7,11 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import Cloudflare from 'cloudflare';
+import { useAtollSdk } from '../lib/sdk.js';
 
-import { startAtoll } from '../lib/atoll.js';
-
-let atoll;
-let cf;
-let account_id;
-before(async () => {
-  atoll = await startAtoll();
-  cf = new Cloudflare({ apiToken: atoll.token, baseURL: atoll.api, maxRetries: 0 });
-  account_id = atoll.accountId;
-});
-after(async () => { await atoll?.dispose(); });
+const env = useAtollSdk();
 
 const md5 = (text) => createHash('md5').update(text).digest('hex');
 
@@ -34,15 +24,9 @@ async function rejectsWith(promise, status, code, message) {
   });
 }
 
-async function post(uuid, action, body) {
-  const res = await fetch(`${atoll.api}/accounts/${account_id}/d1/database/${uuid}/${action}`, {
-    method: 'POST', headers: { authorization: `Bearer ${atoll.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
-
 describe('import bad input', () => {
   test('init with a malformed or missing etag is a 400', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'bad-etag' });
     await rejectsWith(cf.d1.database.import(uuid, { account_id, action: 'init', etag: 'not-md5' }), 400, 7400, /Invalid etag 'not-md5'/);
     await rejectsWith(cf.d1.database.import(uuid, { account_id, action: 'init' }), 400, 7400, /Missing required field "etag"/);
@@ -50,6 +34,7 @@ describe('import bad input', () => {
   });
 
   test('ingest with an unknown filename, or before the upload, is a 400', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'bad-ingest' });
     const etag = md5('SELECT 1;');
     await rejectsWith(cf.d1.database.import(uuid, { account_id, action: 'ingest', etag, filename: 'other.sql' }), 400, 7400, /Unknown filename 'other\.sql'/);
@@ -57,6 +42,7 @@ describe('import bad input', () => {
   });
 
   test('an upload whose content does not match its etag is refused and not kept', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'bad-content' });
     const etag = md5('CREATE TABLE t(x);');
     const init = await cf.d1.database.import(uuid, { account_id, action: 'init', etag });
@@ -71,6 +57,7 @@ describe('import bad input', () => {
   });
 
   test('uploads with a tampered, missing or expired signature are refused', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'bad-signature' });
     const file = 'SELECT 1;';
     const etag = md5(file);
@@ -99,6 +86,7 @@ describe('import bad input', () => {
   });
 
   test('a poll with no import running gets D1\'s polling failure; a malformed bookmark a 400', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'bad-poll' });
     const idle = await cf.d1.database.import(uuid, { account_id, action: 'poll', current_bookmark: '00000000-00000000-00000000-00000000000000000000000000000000' });
     assert.deepEqual(idle, { success: false, error: 'Not currently importing anything.' });
@@ -106,6 +94,7 @@ describe('import bad input', () => {
   });
 
   test('an import with BEGIN/COMMIT ends in status error and changes nothing', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'bad-transaction' });
     await cf.d1.database.query(uuid, { account_id, sql: "CREATE TABLE t(x); INSERT INTO t VALUES ('kept')" });
     const file = "BEGIN;\nDELETE FROM t;\nCOMMIT;\n";
@@ -128,12 +117,14 @@ describe('import bad input', () => {
 
 describe('export bad input', () => {
   test('exports of a deleted database are 404', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'bad-export-deleted' });
     await cf.d1.database.delete(uuid, { account_id });
     await rejectsWith(cf.d1.database.export(uuid, { account_id, output_format: 'polling' }), 404, 7404, /Not Found/);
   });
 
   test('unknown bookmarks, formats and options get clear answers', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'bad-export' });
     const unknown = await cf.d1.database.export(uuid, { account_id, output_format: 'polling', current_bookmark: '00000000-000000ff-00000000-00000000000000000000000000000000' });
     assert.equal(unknown.success, false);
@@ -145,6 +136,7 @@ describe('export bad input', () => {
   });
 
   test('a download URL with a tampered signature is refused', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'bad-download' });
     let state = await cf.d1.database.export(uuid, { account_id, output_format: 'polling' });
     for (let i = 0; i < 30 && state.status === 'active'; i++) state = await cf.d1.database.export(uuid, { account_id, output_format: 'polling', current_bookmark: state.at_bookmark });
@@ -158,6 +150,7 @@ describe('export bad input', () => {
 
 describe('GraphQL bad input', () => {
   test('anything but the two D1 analytics queries gets a GraphQL error', async () => {
+    const { atoll, cf, account_id } = env;
     const res = await fetch(`${atoll.api}/graphql`, {
       method: 'POST', headers: { authorization: `Bearer ${atoll.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ viewer { zones { httpRequests1dGroups { sum { requests } } } } }' }),
@@ -169,6 +162,7 @@ describe('GraphQL bad input', () => {
   });
 
   test('a token of another account gets an unauthorized GraphQL error', async () => {
+    const { atoll, cf, account_id } = env;
     const res = await fetch(`${atoll.api}/graphql`, {
       method: 'POST', headers: { authorization: `Bearer ${atoll.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ query: 'query { viewer { accounts { d1AnalyticsAdaptiveGroups { count } } } }', variables: { accountTag: 'f'.repeat(32) } }),

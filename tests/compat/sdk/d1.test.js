@@ -3,24 +3,17 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import Cloudflare from 'cloudflare';
 
-import { startAtoll } from '../lib/atoll.js';
+import { useAtollSdk } from '../lib/sdk.js';
 
-let atoll;
-let cf;
-let account_id;
-before(async () => {
-  atoll = await startAtoll();
-  cf = new Cloudflare({ apiToken: atoll.token, baseURL: atoll.api, maxRetries: 0 });
-  account_id = atoll.accountId;
-});
-after(async () => { await atoll?.dispose(); });
+const env = useAtollSdk();
 
 describe('cloudflare SDK d1.database against Atoll', () => {
   test('create, then get by uuid and by name, update and edit', async () => {
+    const { atoll, cf, account_id } = env;
     const created = await cf.d1.database.create({ account_id, name: 'sdk-main', primary_location_hint: 'weur' });
     assert.match(created.uuid, /^[0-9a-f-]{36}$/);
     assert.equal(created.name, 'sdk-main');
@@ -41,6 +34,7 @@ describe('cloudflare SDK d1.database against Atoll', () => {
   });
 
   test('list pages through every database', async () => {
+    const { atoll, cf, account_id } = env;
     for (let i = 0; i < 23; i++) await cf.d1.database.create({ account_id, name: `sdk-page-${i}` });
     const names = [];
     for await (const database of cf.d1.database.list({ account_id, per_page: 10 })) names.push(database.name);
@@ -53,6 +47,7 @@ describe('cloudflare SDK d1.database against Atoll', () => {
   });
 
   test('query with params, batch and raw', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'sdk-query' });
     await cf.d1.database.query(uuid, { account_id, sql: 'CREATE TABLE t(id INTEGER PRIMARY KEY, s TEXT, n REAL)' });
     const inserted = await cf.d1.database.query(uuid, { account_id, sql: 'INSERT INTO t(s, n) VALUES (?, ?)', params: ['a', '1.5'] });
@@ -75,6 +70,7 @@ describe('cloudflare SDK d1.database against Atoll', () => {
   });
 
   test('errors come back as typed SDK errors with D1 codes', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'sdk-errors' });
     await assert.rejects(cf.d1.database.query(uuid, { account_id, sql: 'SELECT * FROM nope' }), (error) => {
       assert.ok(error instanceof Cloudflare.BadRequestError);
@@ -96,6 +92,7 @@ describe('cloudflare SDK d1.database against Atoll', () => {
   });
 
   test('import: init, upload to the signed URL, ingest, poll', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'sdk-import' });
     const file = 'CREATE TABLE t(x);\nINSERT INTO t VALUES (1), (2), (3);\n';
     const etag = createHash('md5').update(file).digest('hex');
@@ -125,6 +122,7 @@ describe('cloudflare SDK d1.database against Atoll', () => {
   });
 
   test('export: polling, dump_options, and the signed download', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'sdk-export' });
     await cf.d1.database.query(uuid, { account_id, sql: "CREATE TABLE t(x); INSERT INTO t VALUES ('a'); CREATE TABLE u(y); INSERT INTO u VALUES (1)" });
     let state = await cf.d1.database.export(uuid, { account_id, output_format: 'polling', dump_options: { tables: ['t'] } });
@@ -141,6 +139,7 @@ describe('cloudflare SDK d1.database against Atoll', () => {
   });
 
   test('delete, after which the database is gone', async () => {
+    const { atoll, cf, account_id } = env;
     const { uuid } = await cf.d1.database.create({ account_id, name: 'sdk-delete' });
     assert.equal(await cf.d1.database.delete(uuid, { account_id }), null);
     await assert.rejects(cf.d1.database.get(uuid, { account_id }), Cloudflare.NotFoundError);
