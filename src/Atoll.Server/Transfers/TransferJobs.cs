@@ -30,6 +30,10 @@ public sealed class TransferJobs
                 {
                     await run(job);
                 }
+                catch (Atoll.Engine.D1Exception ex)
+                {
+                    job.Fail(ex.Message); // e.g. the database was deleted meanwhile
+                }
                 catch (Exception ex)
                 {
                     var reference = Guid.NewGuid().ToString("N");
