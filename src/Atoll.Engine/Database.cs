@@ -25,8 +25,7 @@ public sealed class Database : IDisposable
         Path = path;
         Options = options;
         _writer = Connection.Open(path, options, reader: false);
-        _readers = new ReaderPool(path, options);
-        _sequenceMirror = _writer.CommitSequence;
+        _readers = new ReaderPool(path, options, _writer.State);
     }
 
     /// <summary>The database file.</summary>
@@ -76,14 +75,7 @@ public sealed class Database : IDisposable
         lock (_writeGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            try
-            {
-                return _writer.Executor.Execute(request, cancellationToken);
-            }
-            finally
-            {
-                Volatile.Write(ref _sequenceMirror, _writer.CommitSequence);
-            }
+            return _writer.Executor.Execute(request, cancellationToken);
         }
     }
 
@@ -102,7 +94,7 @@ public sealed class Database : IDisposable
         reader.BeginUnlimitedRequest(cancellationToken);
         try
         {
-            reader.ExecTrusted("BEGIN");
+            reader.Begin();
             try
             {
                 var sequence = reader.ReadCommitSequence(); // the first read fixes the snapshot
@@ -115,7 +107,7 @@ public sealed class Database : IDisposable
             }
             finally
             {
-                reader.ExecTrusted("COMMIT");
+                reader.Commit();
             }
         }
         finally
@@ -138,21 +130,12 @@ public sealed class Database : IDisposable
         lock (_writeGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            try
-            {
-                return ScriptRunner.Run(_writer, script, cancellationToken);
-            }
-            finally
-            {
-                Volatile.Write(ref _sequenceMirror, _writer.CommitSequence);
-            }
+            return ScriptRunner.Run(_writer, script, cancellationToken);
         }
     }
 
     /// <summary>The last committed write's bookmark.</summary>
-    public Bookmark CurrentBookmark => new(Volatile.Read(ref _sequenceMirror));
-
-    long _sequenceMirror;
+    public Bookmark CurrentBookmark => new(_writer.State.Sequence);
 
     /// <summary>Counts user tables and measures the database.</summary>
     public DatabaseStats Stats()

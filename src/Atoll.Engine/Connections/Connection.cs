@@ -22,6 +22,7 @@ internal sealed class Connection : IDisposable
     readonly delegate_progress _progress;
     readonly sqlite3_stmt _pageCount;
     readonly sqlite3_stmt _userVersion;
+    readonly sqlite3_stmt _begin, _commit, _rollback; // prepared once: parsing BEGIN/COMMIT per request costs more than a point query's step
     long _deadline = long.MaxValue;
     CancellationToken _cancellation;
 
@@ -37,12 +38,14 @@ internal sealed class Connection : IDisposable
         Authorizer.Install(handle);
         _pageCount = PrepareTrusted("PRAGMA page_count");
         _userVersion = PrepareTrusted("PRAGMA user_version");
+        _begin = PrepareTrusted(isReader ? "BEGIN" : "BEGIN IMMEDIATE");
+        _commit = PrepareTrusted("COMMIT");
+        _rollback = PrepareTrusted("ROLLBACK");
         PageSize = QueryScalar("PRAGMA page_size");
-        CommitSequence = ReadCommitSequence();
     }
 
-    /// <summary>The writer's last committed sequence number (see <see cref="Bookmark"/>).</summary>
-    public long CommitSequence { get; set; }
+    /// <summary>The last commit of this connection's database, shared by its writer and readers.</summary>
+    public CommitState State { get; private set; } = new();
 
     /// <summary>The commit sequence as stored in the file, as this connection's snapshot sees it.</summary>
     public long ReadCommitSequence()
@@ -72,7 +75,7 @@ internal sealed class Connection : IDisposable
     /// <summary>Why the last statement was interrupted: the time limit, or the caller's cancellation.</summary>
     public string? InterruptReason { get; private set; }
 
-    public static Connection Open(string path, EngineOptions options, bool reader)
+    public static Connection Open(string path, EngineOptions options, bool reader, CommitState? state = null)
     {
         var flags = (reader ? raw.SQLITE_OPEN_READONLY : raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE)
             | raw.SQLITE_OPEN_NOMUTEX | raw.SQLITE_OPEN_PRIVATECACHE;
@@ -106,8 +109,11 @@ internal sealed class Connection : IDisposable
             raw.sqlite3_limit(db, SqliteLimitFunctionArg, 32);
             _ = SqliteLimitVdbeOp;
             var connection = new Connection(db, reader, options);
+            if (state is not null) connection.State = state;
             if (!reader)
             {
+                connection.State.Sequence = connection.ReadCommitSequence();
+                connection.State.Size = connection.SizeInBytes();
                 var maxPages = Math.Max(1, options.MaxDatabaseSizeBytes / connection.PageSize);
                 connection.ExecTrusted($"PRAGMA max_page_count={maxPages}");
             }
@@ -140,15 +146,25 @@ internal sealed class Connection : IDisposable
     public int SetMaxSqlLength(int bytes) => raw.sqlite3_limit(Handle, SqliteLimitSqlLength, bytes);
 
     /// <summary>
-    /// Commits the writer's open transaction as the next commit: the sequence goes into the header's user_version
-    /// (D1 denies that PRAGMA to user SQL) so it commits atomically with the data it numbers.
+    /// Commits the writer's open transaction as the next commit, as the executor does: the sequence goes into the
+    /// header's user_version (D1 denies that PRAGMA to user SQL) so it commits atomically with the data it numbers.
     /// </summary>
-    public long CommitNext()
+    public long CommitNext(long sizeAfter)
     {
-        var sequence = CommitSequence + 1;
+        var previous = State.Sequence;
+        var sequence = previous + 1;
         ExecTrusted($"PRAGMA user_version = {sequence}");
-        ExecTrusted("COMMIT");
-        CommitSequence = sequence;
+        State.Sequence = sequence;
+        try
+        {
+            Commit();
+        }
+        catch
+        {
+            State.Sequence = previous;
+            throw;
+        }
+        State.Size = sizeAfter;
         return sequence;
     }
 
@@ -184,6 +200,32 @@ internal sealed class Connection : IDisposable
         {
             var rc = raw.sqlite3_exec(Handle, sql, out var message);
             if (rc != raw.SQLITE_OK) throw ErrorFactory.FromConnection(this, rc, message);
+        }
+        finally
+        {
+            Authorizer.Trusted = false;
+        }
+    }
+
+    /// <summary>Starts the request's transaction: deferred on readers, IMMEDIATE (write lock taken now) on the writer.</summary>
+    public void Begin() => StepTrusted(_begin);
+
+    public void Commit() => StepTrusted(_commit);
+
+    /// <summary>Rolls back if a transaction is open (a failed COMMIT may already have ended it).</summary>
+    public void Rollback()
+    {
+        if (raw.sqlite3_get_autocommit(Handle) == 0) StepTrusted(_rollback);
+    }
+
+    void StepTrusted(sqlite3_stmt statement)
+    {
+        Authorizer.Trusted = true;
+        try
+        {
+            var rc = raw.sqlite3_step(statement);
+            raw.sqlite3_reset(statement);
+            if (rc != raw.SQLITE_DONE) throw ErrorFactory.FromConnection(this, rc);
         }
         finally
         {
@@ -237,6 +279,9 @@ internal sealed class Connection : IDisposable
         Statements.Dispose();
         _pageCount.Dispose();
         _userVersion.Dispose();
+        _begin.Dispose();
+        _commit.Dispose();
+        _rollback.Dispose();
         Handle.Dispose();
     }
 }

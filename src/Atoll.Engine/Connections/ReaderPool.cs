@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Atoll.Engine.Connections;
 
 /// <summary>Read-only connections to one database file, opened on demand up to a fixed count.</summary>
-internal sealed class ReaderPool(string path, EngineOptions options) : IDisposable
+internal sealed class ReaderPool(string path, EngineOptions options, CommitState state) : IDisposable
 {
     readonly ConcurrentBag<Connection> _idle = [];
     readonly SemaphoreSlim _slots = new(options.ReaderCount, options.ReaderCount);
@@ -17,7 +17,7 @@ internal sealed class ReaderPool(string path, EngineOptions options) : IDisposab
         if (_idle.TryTake(out var connection)) return connection;
         try
         {
-            connection = Connection.Open(path, options, reader: true);
+            connection = Connection.Open(path, options, reader: true, state);
         }
         catch
         {

@@ -39,6 +39,13 @@ internal struct SqlTextCursor(Connection connection, string sql)
                 _done = true;
                 return false;
             }
+            // Some PRAGMAs take effect while being prepared: never let one near a reader connection.
+            if (connection.IsReader && SqlText.StartsWithKeyword(remaining, "PRAGMA"u8))
+            {
+                _done = true;
+                statement = new PreparedStatement(null!, null, _position, IsLast: true, IsPragma: true);
+                return true;
+            }
             var rc = raw.sqlite3_prepare_v2(connection.Handle, remaining, out var handle, out var tail);
             if (rc != raw.SQLITE_OK)
             {

@@ -34,7 +34,8 @@ internal sealed class StatementCache(int capacity) : IDisposable
             _byText.Remove(oldest.Sql);
             oldest.Handle.Dispose();
         }
-        entry.Node = _recent.AddFirst(entry);
+        if (entry.Node is { } node) _recent.AddFirst(node); // reuse the node: no allocation per query
+        else entry.Node = _recent.AddFirst(entry);
         _byText[entry.Sql] = entry;
     }
 

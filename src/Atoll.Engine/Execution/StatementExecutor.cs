@@ -39,17 +39,19 @@ internal sealed class StatementExecutor
         try
         {
             if (!PrepareAllReadOnly(request)) return null;
-            _connection.ExecTrusted("BEGIN");
+            // One statement is its own snapshot; several share one through an explicit read transaction.
+            var explicitTransaction = _prepared.Count > 1;
+            if (explicitTransaction) _connection.Begin();
             try
             {
-                var result = Run(request, preparedAhead: true);
-                var sequence = _connection.ReadCommitSequence();
-                _connection.ExecTrusted("COMMIT");
-                return result with { Bookmark = new Bookmark(sequence) };
+                // Read after the rows: the bookmark is then at least as new as what was read (safe for sessions).
+                var result = Run(request, preparedAhead: true, bookmark: () => new Bookmark(_connection.State.Sequence));
+                if (explicitTransaction) _connection.Commit();
+                return result;
             }
             catch
             {
-                _connection.ExecTrusted("ROLLBACK");
+                if (explicitTransaction) _connection.Rollback();
                 throw;
             }
         }
@@ -67,21 +69,25 @@ internal sealed class StatementExecutor
         var ranPragma = false;
         try
         {
-            _connection.ExecTrusted("BEGIN IMMEDIATE");
+            var state = _connection.State;
+            var previous = state.Sequence;
+            var sequence = previous + 1;
+            _connection.Begin();
             try
             {
-                var result = Run(request, preparedAhead: false, onPragma: () => ranPragma = true);
+                var result = Run(request, preparedAhead: false, bookmark: () => new Bookmark(sequence), onPragma: () => ranPragma = true);
                 // The commit sequence lives in the header's user_version (D1 denies that PRAGMA to user SQL),
                 // so it commits atomically with the data it numbers.
-                var sequence = _connection.CommitSequence + 1;
                 _connection.ExecTrusted($"PRAGMA user_version = {sequence}");
-                _connection.ExecTrusted("COMMIT");
-                _connection.CommitSequence = sequence;
-                return result with { Bookmark = new Bookmark(sequence) };
+                state.Sequence = sequence;
+                _connection.Commit();
+                state.Size = result.Totals.SizeAfter;
+                return result;
             }
             catch
             {
-                if (raw.sqlite3_get_autocommit(_connection.Handle) == 0) _connection.ExecTrusted("ROLLBACK");
+                state.Sequence = previous;
+                _connection.Rollback();
                 throw;
             }
         }
@@ -116,6 +122,7 @@ internal sealed class StatementExecutor
                     return false; // may depend on an earlier statement (CREATE then INSERT): let the writer run it in order
                 }
                 any = true;
+                if (prepared.Handle is null) return false; // a PRAGMA, left unprepared: the writer runs it
                 _prepared.Add(prepared);
                 _preparedPerText[^1]++;
                 if (prepared.IsPragma || !prepared.IsReadOnly)
@@ -129,7 +136,7 @@ internal sealed class StatementExecutor
         return true;
     }
 
-    EncodedResult Run(QueryRequest request, bool preparedAhead, Action? onPragma = null)
+    EncodedResult Run(QueryRequest request, bool preparedAhead, Func<Bookmark> bookmark, Action? onPragma = null)
     {
         if (request.Statements.Count == 0) throw ErrorFactory.Sql(ErrorFactory.NoStatements);
         if (_buffer.Capacity > RetainedCapacity) _buffer = new ArrayBufferWriter<byte>(InitialCapacity);
@@ -139,7 +146,7 @@ internal sealed class StatementExecutor
 
         var db = _connection.Handle;
         var reader = _connection.IsReader;
-        var sizeBefore = _connection.SizeInBytes();
+        var sizeBefore = reader ? _connection.State.Size : _connection.SizeInBytes();
         var lastSize = sizeBefore;
         long rowsRead = 0, rowsWritten = 0, rowsReturned = 0;
         var items = 0;
@@ -208,7 +215,7 @@ internal sealed class StatementExecutor
         _json.Flush();
         var totals = new QueryTotals(rowsRead, rowsWritten, rowsReturned, ChangedDb: rowsWritten != 0 || sizeAfter != sizeBefore,
             sizeAfter, Stopwatch.GetElapsedTime(requestTimer).TotalMilliseconds, reader);
-        return new EncodedResult(_buffer.WrittenSpan.ToArray(), items, totals);
+        return new EncodedResult(_buffer.WrittenSpan.ToArray(), items, totals) { Bookmark = bookmark() };
     }
 
     void Bind(PreparedStatement prepared, IReadOnlyList<SqlValue> parameters, int offset)

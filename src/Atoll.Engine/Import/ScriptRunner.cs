@@ -36,7 +36,7 @@ internal static class ScriptRunner
         var previousLimit = connection.SetMaxSqlLength(maxStatement);
         try
         {
-            connection.ExecTrusted("BEGIN IMMEDIATE");
+            connection.Begin();
             var sizeBefore = connection.SizeInBytes();
             var changesBefore = raw.sqlite3_total_changes(db);
             var rowIdBefore = raw.sqlite3_last_insert_rowid(db);
@@ -77,19 +77,19 @@ internal static class ScriptRunner
                 var sizeAfter = connection.SizeInBytes();
                 var changed = raw.sqlite3_total_changes(db) - changesBefore;
                 var rowId = raw.sqlite3_last_insert_rowid(db);
-                var sequence = connection.CommitNext();
+                var sequence = connection.CommitNext(sizeAfter);
                 var totals = new QueryTotals(rowsRead, rowsWritten, rowsReturned, changed != 0 || sizeAfter != sizeBefore || rowId != rowIdBefore,
                     sizeAfter, Stopwatch.GetElapsedTime(timer).TotalMilliseconds, ReadOnly: false);
                 return new ImportResult(statements, changed, rowId, totals) { Bookmark = new Bookmark(sequence) };
             }
             catch (D1Exception error)
             {
-                if (raw.sqlite3_get_autocommit(db) == 0) connection.ExecTrusted("ROLLBACK");
+                connection.Rollback();
                 var totals = new QueryTotals(rowsRead, 0, rowsReturned, false, connection.SizeInBytes(),
                     Stopwatch.GetElapsedTime(timer).TotalMilliseconds, ReadOnly: false);
                 return new ImportResult(Math.Max(0, statements - 1), 0, rowIdBefore, totals)
                 {
-                    Bookmark = new Bookmark(connection.CommitSequence),
+                    Bookmark = new Bookmark(connection.State.Sequence),
                     Error = error,
                     FailedStatement = Math.Max(1, statements),
                     FailedSql = Preview(text.Span),
@@ -97,7 +97,7 @@ internal static class ScriptRunner
             }
             catch
             {
-                if (raw.sqlite3_get_autocommit(db) == 0) connection.ExecTrusted("ROLLBACK");
+                connection.Rollback();
                 throw;
             }
         }

@@ -46,6 +46,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
         }
         _database?.Dispose();
         _database = null;
+        NativeHeap.TrimSoon(TimeSpan.FromSeconds(2));
         return Task.CompletedTask;
     }
 

@@ -18,10 +18,11 @@ public static class QueryBodyParser
     /// <exception cref="D1Exception">The body is not a valid query (code 7400).</exception>
     public static IReadOnlyList<Statement> Parse(ReadOnlySpan<byte> body, NumberBinding numbers, out bool isBatch)
     {
+        if (body.Trim(" \t\r\n"u8).IsEmpty) throw Bad("Request body is empty: expected a JSON object with \"sql\".");
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 });
         try
         {
-            if (!reader.Read()) throw Bad("Request body is empty: expected a JSON object with \"sql\".");
+            reader.Read();
             List<Statement> statements;
             if (reader.TokenType == JsonTokenType.StartArray)
             {
