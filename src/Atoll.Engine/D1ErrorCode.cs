@@ -5,6 +5,11 @@ public enum D1ErrorCode
 {
     /// <summary>Authentication or permission failure (401/403).</summary>
     Authentication = 10000,
+    /// <summary>
+    /// The request's API token is missing or unknown (401). Not 10000: on 10000 wrangler runs <c>whoami</c>, which needs a
+    /// valid token and would fail in turn; a token that is valid but not allowed gets 10000, and whoami then shows who it is.
+    /// </summary>
+    InvalidToken = 9109,
     /// <summary>The request is malformed (400).</summary>
     BadRequest = 7400,
     /// <summary>The account is not valid for this token (403).</summary>

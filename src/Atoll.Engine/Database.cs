@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using Atoll.Engine.ChangeLog;
 using Atoll.Engine.Connections;
 using Atoll.Engine.Snapshots;
+using Atoll.Engine.Dump;
+using Atoll.Engine.Import;
 
 namespace Atoll.Engine;
 
@@ -30,7 +32,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
         _log = log;
         _writer = writer;
         _readers = new ReaderPool(path, options, writer.State);
-        if (log is not null) writer.Executor.AfterCommit = sequence => log.Capture(writer, sequence);
+        if (log is not null) writer.AfterCommit = sequence => log.Capture(writer, sequence);
     }
 
     /// <summary>The database file.</summary>
@@ -227,7 +229,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
             _writer = Connection.Open(Path, Options, reader: false, state);
             log.Reattach(_writer);
             var writer = _writer;
-            writer.Executor.AfterCommit = s => log.Capture(writer, s);
+            writer.AfterCommit = s => log.Capture(writer, s);
             _readers = new ReaderPool(Path, Options, state);
             return (new Bookmark(sequence), previous);
         }
@@ -269,6 +271,67 @@ public sealed class Database : IDisposable, IAsyncDisposable
 
     ChangeLog.ChangeLog RequireLog()
         => _log ?? throw new D1Exception(D1ErrorCode.BadRequest, "This database keeps no change log: Time Travel is off.");
+
+    /// <summary>
+    /// Writes the database as a D1-format SQL dump to <paramref name="output"/>, from one read transaction on a reader
+    /// connection: the dump shows one commit, and writes carry on while it runs.
+    /// </summary>
+    /// <returns>The commit the dump shows, and what it wrote.</returns>
+    /// <exception cref="D1Exception">SQLite failed while reading.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <seealso href="https://developers.cloudflare.com/d1/best-practices/import-export-data/"/>
+    public DumpResult Dump(Stream output, DumpOptions options, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var reader = _readers.Rent(cancellationToken);
+        reader.BeginUnlimitedRequest(cancellationToken);
+        try
+        {
+            reader.Begin();
+            try
+            {
+                var sequence = reader.ReadCommitSequence(); // the first read fixes the snapshot
+                reader.Authorizer.Trusted = true; // the engine's own reads: schema, shadow tables, every row
+                var buffered = new DumpOutput(output);
+                var writer = new DumpWriter(reader, buffered, options);
+                writer.Write(cancellationToken);
+                buffered.Flush();
+                return new DumpResult(new Bookmark(sequence), writer.Statements, buffered.Written);
+            }
+            finally
+            {
+                reader.Commit();
+            }
+        }
+        finally
+        {
+            reader.Authorizer.Trusted = false;
+            reader.EndRequest();
+            _readers.Return(reader);
+        }
+    }
+
+    /// <summary>
+    /// Runs a SQL script read from <paramref name="script"/> statement by statement, as one write transaction: all of it
+    /// commits, or (on the first failing statement) none of it. The script is streamed, never held whole in memory.
+    /// </summary>
+    /// <returns>The totals and new bookmark, or the failing statement and its error (the database unchanged).</returns>
+    /// <exception cref="OperationCanceledException">Never: cancellation interrupts SQLite and comes back as a failed result.</exception>
+    /// <seealso href="https://developers.cloudflare.com/d1/best-practices/import-export-data/"/>
+    public ImportResult Import(Stream script, CancellationToken cancellationToken = default)
+    {
+        _writeGate.Wait(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return ScriptRunner.Run(_writer, script, cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
 
     /// <summary>Counts user tables and measures the database.</summary>
     public DatabaseStats Stats()

@@ -136,6 +136,44 @@ internal sealed class Connection : IDisposable
         Authorizer.ClearDenial();
     }
 
+    /// <summary>Starts a request with no time limit (imports and dumps); only <paramref name="cancellation"/> stops it.</summary>
+    public void BeginUnlimitedRequest(CancellationToken cancellation)
+    {
+        BeginRequest(cancellation);
+        _deadline = long.MaxValue;
+    }
+
+    /// <summary>Sets the longest SQL text this connection prepares; returns the previous limit.</summary>
+    public int SetMaxSqlLength(int bytes) => raw.sqlite3_limit(Handle, SqliteLimitSqlLength, bytes);
+
+    /// <summary>
+    /// Commits the writer's open transaction as the next commit, as the executor does: the sequence goes into the
+    /// header's user_version (D1 denies that PRAGMA to user SQL) so it commits atomically with the data it numbers.
+    /// </summary>
+    public long CommitNext(long sizeAfter)
+    {
+        var previous = State.Sequence;
+        var sequence = previous + 1;
+        ExecTrusted($"PRAGMA user_version = {sequence}");
+        State.Sequence = sequence;
+        try
+        {
+            Commit();
+        }
+        catch
+        {
+            State.Sequence = previous;
+            Rollback(); // e.g. a deferred foreign key failed at COMMIT: the transaction is still open
+            throw;
+        }
+        State.Size = sizeAfter;
+        AfterCommit?.Invoke(sequence); // committed: a capture failure now is the log's to recover, not a rollback
+        return sequence;
+    }
+
+    /// <summary>Called right after each commit with its sequence number, before the write returns (the change log's capture).</summary>
+    public Action<long>? AfterCommit { get; set; }
+
     public void EndRequest()
     {
         _cancellation = default;

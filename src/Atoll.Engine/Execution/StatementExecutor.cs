@@ -23,9 +23,6 @@ internal sealed class StatementExecutor
     readonly List<int> _preparedPerText = [];
     ArrayBufferWriter<byte> _buffer = new(InitialCapacity);
 
-    /// <summary>Called right after each commit with its sequence number, before the write returns (the change log's capture).</summary>
-    public Action<long>? AfterCommit { get; set; }
-
     public StatementExecutor(Connection connection)
     {
         _connection = connection;
@@ -72,9 +69,7 @@ internal sealed class StatementExecutor
         var ranPragma = false;
         try
         {
-            var state = _connection.State;
-            var previous = state.Sequence;
-            var sequence = previous + 1;
+            var sequence = _connection.State.Sequence + 1;
             EncodedResult result;
             // VACUUM cannot run inside a transaction: alone in a request it runs on its own, then the sequence is stamped.
             var vacuum = IsLoneVacuum(request);
@@ -94,20 +89,13 @@ internal sealed class StatementExecutor
                     if (vacuum) _connection.AllowInternalAttachment(false);
                 }
                 if (vacuum) _connection.Begin();
-                // The commit sequence lives in the header's user_version (D1 denies that PRAGMA to user SQL),
-                // so it commits atomically with the data it numbers.
-                _connection.ExecTrusted($"PRAGMA user_version = {sequence}");
-                state.Sequence = sequence;
-                _connection.Commit();
             }
             catch
             {
-                state.Sequence = previous;
                 _connection.Rollback();
                 throw;
             }
-            state.Size = result.Totals.SizeAfter;
-            AfterCommit?.Invoke(sequence); // committed: a capture failure now is the log's to recover, not a rollback
+            _connection.CommitNext(result.Totals.SizeAfter);
             return result;
         }
         finally
@@ -130,7 +118,7 @@ internal sealed class StatementExecutor
             && v.Equals("VACUUM", StringComparison.OrdinalIgnoreCase) && schema.Equals("main", StringComparison.OrdinalIgnoreCase));
     }
 
-    const string ResetPragmas = "PRAGMA case_sensitive_like=0; PRAGMA ignore_check_constraints=0; PRAGMA legacy_alter_table=0; " +
+    internal const string ResetPragmas = "PRAGMA case_sensitive_like=0; PRAGMA ignore_check_constraints=0; PRAGMA legacy_alter_table=0; " +
         "PRAGMA recursive_triggers=0; PRAGMA reverse_unordered_selects=0; PRAGMA foreign_keys=1;";
 
     bool PrepareAllReadOnly(QueryRequest request)

@@ -43,7 +43,8 @@ public static class AccountsApi
 
     static IResult ListMemberships(HttpRequest request, TokenAuthenticator auth, CatalogStore catalog)
     {
-        var accounts = catalog.Accounts(auth.Authenticate(request));
+        var token = auth.Authenticate(request);
+        var accounts = catalog.Accounts(token);
         return Envelope.Ok(json =>
         {
             json.WriteStartArray();
@@ -52,6 +53,9 @@ public static class AccountsApi
                 json.WriteStartObject();
                 json.WriteString("id", account.Id);
                 json.WriteString("status", "accepted");
+                json.WriteStartArray("roles");
+                json.WriteStringValue(token.Permission == TokenPermission.Edit ? "Administrator" : "Administrator Read Only");
+                json.WriteEndArray();
                 json.WritePropertyName("account");
                 WriteAccount(json, account);
                 json.WriteEndObject();
@@ -62,7 +66,15 @@ public static class AccountsApi
 
     static IResult VerifyToken(HttpRequest request, TokenAuthenticator auth)
     {
-        var token = auth.Authenticate(request);
+        ApiToken token;
+        try
+        {
+            token = auth.Authenticate(request);
+        }
+        catch (ApiException ex) when (ex.Status == StatusCodes.Status401Unauthorized)
+        {
+            return Envelope.Error(ex.Status, 1000, "Invalid API Token"); // Cloudflare's answer, which wrangler's whoami reads
+        }
         return Envelope.Ok(json =>
         {
             json.WriteStartObject();

@@ -27,7 +27,7 @@ public sealed class ApiException(int status, int code, string message) : Excepti
 
     /// <summary>401: no or unknown credentials.</summary>
     public static ApiException Unauthenticated(string message = "Authentication error")
-        => new(StatusCodes.Status401Unauthorized, (int)D1ErrorCode.Authentication, message);
+        => new(StatusCodes.Status401Unauthorized, (int)D1ErrorCode.InvalidToken, message);
 
     /// <summary>403: the token may not do this.</summary>
     public static ApiException Forbidden(string message) => new(StatusCodes.Status403Forbidden, (int)D1ErrorCode.Authentication, message);

@@ -1,4 +1,5 @@
 using Atoll.Engine;
+using Atoll.Server.Analytics;
 using Atoll.Server.Catalog;
 using Atoll.Server.Hosting;
 using Atoll.Server.Protocol;
@@ -16,7 +17,7 @@ namespace Atoll.Server.Grains;
 /// <see cref="_writeGate"/>, which (with the engine's own gate) keeps this the single writer of the file.
 /// </remarks>
 public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
-    ILogger<DatabaseGrain> logger) : Grain, IDatabaseGrain
+    ILogger<DatabaseGrain> logger, QueryStats queryStats) : Grain, IDatabaseGrain
 {
     readonly SemaphoreSlim _writeGate = new(1, 1);
     Database? _database;
@@ -79,6 +80,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
                     _writeGate.Release();
                 }
             }
+            queryStats.Record(this.GetPrimaryKeyString(), statements, result.Totals);
             return new DatabaseReply(result.Json, isBatch, null, null, result.Bookmark.ToString(), result.Totals);
         }
         catch (D1Exception ex)
@@ -86,6 +88,47 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
             return DatabaseReply.Failure(ex, database.CurrentBookmark.ToString());
         }
     }
+
+    public async Task<ImportReply> Import(string path, CancellationToken cancellationToken)
+    {
+        var database = Open();
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            // Off the activation's turn, as writes run: queries keep interleaving while the file streams in.
+            var result = await Task.Run(() =>
+            {
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                return database.Import(file, cancellationToken);
+            }, cancellationToken);
+            if (result.Success) queryStats.RecordImport(this.GetPrimaryKeyString(), result.NumQueries, result.Totals);
+            return ImportReply.From(result);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<ExportReply> Export(string path, DumpOptions options, CancellationToken cancellationToken)
+    {
+        var database = Open();
+        try
+        {
+            var result = await Task.Run(() =>
+            {
+                using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
+                return database.Dump(file, options, cancellationToken);
+            }, cancellationToken);
+            return new ExportReply(result.Bookmark.ToString(), result.Statements, result.Bytes, null);
+        }
+        catch (D1Exception ex)
+        {
+            return new ExportReply(database.CurrentBookmark.ToString(), 0, 0, ex.Message);
+        }
+    }
+
+    public Task<string> GetBookmark() => Task.FromResult(Open().CurrentBookmark.ToString());
 
     public Task<DatabaseStats> GetStats()
     {

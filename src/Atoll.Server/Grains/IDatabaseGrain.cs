@@ -22,6 +22,21 @@ public interface IDatabaseGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("backup")]
     Task<string> Backup(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs the SQL file at <paramref name="path"/> as one write transaction, queued behind other writes like a query;
+    /// reads carry on. Long files take long: the call may last up to an hour.
+    /// </summary>
+    [AlwaysInterleave, ResponseTimeout("01:00:00"), Alias("import")]
+    Task<ImportReply> Import(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a SQL dump to <paramref name="path"/> from a reader snapshot; writes carry on meanwhile.</summary>
+    [AlwaysInterleave, ResponseTimeout("01:00:00"), Alias("export")]
+    Task<ExportReply> Export(string path, DumpOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>The commit the database is at.</summary>
+    [AlwaysInterleave, Alias("bookmark")]
+    Task<string> GetBookmark();
+
     /// <summary>Closes the database, deletes its files and deactivates.</summary>
     [Alias("delete")]
     Task Delete();

@@ -1,10 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 using Atoll.Engine;
+using Atoll.Server.Analytics;
 using Atoll.Server.Api;
 using Atoll.Server.Auth;
 using Atoll.Server.Binding;
 using Atoll.Server.Catalog;
+using Atoll.Server.Export;
+using Atoll.Server.Import;
+using Atoll.Server.Transfers;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -46,6 +50,11 @@ public static class AtollApp
         builder.Services.AddSingleton<DatabaseFiles>();
         builder.Services.AddSingleton<TokenAuthenticator>();
         builder.Services.AddSingleton<RequestBody>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<QueryStats>();
+        builder.Services.AddSingleton<TransferSigner>();
+        builder.Services.AddSingleton<TransferFiles>();
+        builder.Services.AddSingleton<TransferJobs>();
 
         builder.UseOrleans(silo =>
         {
@@ -70,6 +79,10 @@ public static class AtollApp
         app.MapTokensApi();
         app.MapDatabasesApi();
         app.MapBindingApi();
+        app.MapImportApi();
+        app.MapExportApi();
+        app.MapTransfersApi();
+        app.MapGraphqlApi();
         app.MapFallback((HttpRequest request) => BindingApi.IsBindingRequest(request) ? BindingApi.NoRoute(request)
             : Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NoRoute, "No route for the URI"));
         Bootstrap(app, options);

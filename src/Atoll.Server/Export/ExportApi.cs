@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Atoll.Engine;
+using Atoll.Server.Api;
+using Atoll.Server.Auth;
+using Atoll.Server.Grains;
+using Atoll.Server.Transfers;
+
+namespace Atoll.Server.Export;
+
+/// <summary>
+/// <c>POST …/d1/database/{database_id}/export</c> with <c>output_format: "polling"</c>: dumps the database from a reader
+/// snapshot (writes carry on, unlike D1), long-polls until done, then hands out a signed <c>signed_url</c> valid for an hour.
+/// </summary>
+/// <seealso href="https://developers.cloudflare.com/api/resources/d1/subresources/database/methods/export/"/>
+public static class ExportApi
+{
+    /// <summary>Maps the export route.</summary>
+    public static IEndpointRouteBuilder MapExportApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/client/v4/accounts/{accountId}/d1/database/{databaseId}/export", Export).WithTags("Databases");
+        return app;
+    }
+
+    static async Task<IResult> Export(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, RequestBody bodies,
+        IGrainFactory grains, TransferFiles files, TransferSigner signer, TransferJobs jobs, ILoggerFactory loggers)
+    {
+        var (_, database) = auth.ForDatabase(context.Request, accountId, databaseId);
+        var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (!body.TryGetProperty("output_format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != "polling")
+            throw ApiException.BadRequest("Field \"output_format\" must be \"polling\".");
+        var options = DumpOptionsOf(body);
+        var uuid = database.Uuid;
+        var grain = grains.GetGrain<IDatabaseGrain>(uuid);
+        string atBookmark;
+        if (body.TryGetProperty("current_bookmark", out var current) && current.ValueKind == JsonValueKind.String)
+        {
+            atBookmark = current.GetString()!;
+            if (!Bookmark.TryParse(atBookmark, out _)) throw ApiException.BadRequest($"Invalid bookmark '{atBookmark}'.");
+            if (jobs.Find(JobKey(uuid, atBookmark, options)) is null)
+                return TransferJob.PollingFailure($"No export with these dump_options is running at bookmark {atBookmark}: start a new one without current_bookmark.");
+        }
+        else
+        {
+            atBookmark = await grain.GetBookmark();
+        }
+        var key = JobKey(uuid, atBookmark, options);
+        var origin = TransferUrls.OriginOf(context.Request);
+        var job = jobs.Find(key) is { } known && (known.FinishedAt is null || known.FinishedAt > DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1))
+            ? known
+            : jobs.Start(key, () => new TransferJob("export", key, atBookmark), async job =>
+            {
+                files.Sweep(TransferSigner.Lifetime);
+                var fileName = $"{uuid}-{atBookmark}{Suffix(options)}.sql";
+                var path = files.Export(uuid, fileName);
+                var partial = TransferFiles.Partial(path);
+                job.Report($"Generating {fileName}");
+                var reply = await grain.Export(partial, options);
+                if (reply.Error is not null)
+                {
+                    File.Delete(partial);
+                    job.Fail(reply.Error);
+                    return;
+                }
+                File.Move(partial, path, overwrite: true);
+                var url = TransferUrls.Download(origin, signer, uuid, fileName);
+                job.Complete(json =>
+                {
+                    json.WriteStartObject();
+                    json.WriteString("filename", fileName);
+                    json.WriteString("signed_url", url);
+                    json.WriteEndObject();
+                }, $"Finished uploading {fileName} ({reply.Bytes} bytes, {reply.Statements} statements, at bookmark {reply.Bookmark}).");
+            }, loggers.CreateLogger("Atoll.Export"));
+        return await job.PollAsync(context.RequestAborted);
+    }
+
+    static DumpOptions DumpOptionsOf(JsonElement body)
+    {
+        if (!body.TryGetProperty("dump_options", out var dump) || dump.ValueKind == JsonValueKind.Null) return new DumpOptions();
+        if (dump.ValueKind != JsonValueKind.Object) throw ApiException.BadRequest("Field \"dump_options\" must be an object.");
+        bool Flag(string name) => dump.TryGetProperty(name, out var value) && value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False or JsonValueKind.Null => false,
+            _ => throw ApiException.BadRequest($"Field \"dump_options.{name}\" must be a boolean."),
+        };
+        var tables = new List<string>();
+        if (dump.TryGetProperty("tables", out var list) && list.ValueKind != JsonValueKind.Null)
+        {
+            if (list.ValueKind != JsonValueKind.Array) throw ApiException.BadRequest("Field \"dump_options.tables\" must be an array of table names.");
+            foreach (var item in list.EnumerateArray())
+                tables.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw ApiException.BadRequest("Field \"dump_options.tables\" must hold strings."));
+        }
+        if (dump.TryGetProperty("compatibility", out var compatibility) && compatibility.ValueKind == JsonValueKind.String
+            && compatibility.GetString() is { } mode && mode != "d1")
+            throw ApiException.BadRequest($"dump_options.compatibility \"{mode}\" is not supported: Atoll writes D1's format, which includes virtual tables.");
+        var options = new DumpOptions { NoSchema = Flag("no_schema"), NoData = Flag("no_data"), Tables = tables };
+        if (options.NoSchema && options.NoData) throw ApiException.BadRequest("dump_options.no_schema and no_data cannot both be true.");
+        return options;
+    }
+
+    static string JobKey(string uuid, string bookmark, DumpOptions options) => $"export:{uuid}:{bookmark}{Suffix(options)}";
+
+    /// <summary>Tells apart exports of one bookmark with different options; empty for a whole dump.</summary>
+    static string Suffix(DumpOptions options)
+    {
+        if (!options.NoSchema && !options.NoData && options.Tables.Count == 0) return "";
+        var text = $"{options.NoSchema}|{options.NoData}|{string.Join('\u0001', options.Tables)}";
+        return "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
+    }
+}
