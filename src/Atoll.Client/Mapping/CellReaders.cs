@@ -55,7 +55,7 @@ internal static class CellReaders
     public static object? ReadObject(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         JsonTokenType.Null => null,
-        JsonTokenType.Number => reader.TryGetInt64(out var l) && reader.ValueSpan.IndexOfAny(".eE"u8) < 0 ? l : reader.GetDouble(),
+        JsonTokenType.Number => reader.TryGetInt64(out var l) && reader.ValueSpan.IndexOfAny(".eE"u8) < 0 ? (object)l : reader.GetDouble(),
         JsonTokenType.String => reader.GetString(),
         JsonTokenType.StartArray => ReadBytes(ref reader),
         JsonTokenType.True => 1L,

@@ -40,6 +40,8 @@ internal static class ParameterConverter
     static D1Exception Unsupported(object value)
     {
         var text = value is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : value.ToString();
-        return new D1Exception(D1ErrorCodes.TypeError, $"Type '{value.GetType().Name}' not supported for value '{text}'");
+        var type = value.GetType().Name;
+        if (type.StartsWith('<')) type = "object"; // anonymous types: say what JavaScript says
+        return new D1Exception(D1ErrorCodes.TypeError, $"Type '{type}' not supported for value '{text}'");
     }
 }
