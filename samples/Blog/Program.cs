@@ -22,6 +22,7 @@ builder.Services.AddSingleton<UserStore>();
 builder.Services.AddSingleton<PostStore>();
 builder.Services.AddSingleton<BlogTransactions>();
 builder.Services.AddSingleton<Analytics>();
+builder.Services.AddHostedService<MigrateOnStart>();
 
 builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -56,7 +57,6 @@ app.MapUsersApi();
 app.MapPostsApi();
 app.MapAnalyticsApi();
 
-await app.Services.GetRequiredService<Migrations>().RunAllAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();
 
 /// <summary>The sample's entry point (public for the tests' WebApplicationFactory).</summary>
