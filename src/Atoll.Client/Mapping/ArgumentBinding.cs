@@ -2,19 +2,10 @@ using System.Text.Json;
 
 namespace Atoll.Client.Mapping;
 
-/// <summary>Reads one column's cell as a boxed constructor argument.</summary>
-internal abstract class ArgumentBinding(string column, string member, int position)
+/// <summary>Reads one column's cell into its slot of a constructor's argument array.</summary>
+internal sealed class ArgumentBinding<TValue>(string column, string member, int position) : MemberBinding<object?[]>(column, member)
 {
-    public string Column { get; } = column;
+    readonly CellReader<TValue> _read = Cell<TValue>.Read ?? throw MappingErrors.UnsupportedMember(column, member);
 
-    public string Member { get; } = member;
-
-    /// <summary>The argument's position in the constructor.</summary>
-    public int Position { get; } = position;
-
-    public abstract object? Read(ref Utf8JsonReader reader);
-
-    /// <exception cref="InvalidCastException">The parameter's type is not one a cell maps to.</exception>
-    public static ArgumentBinding For(Type parameterType, string column, string member, int position)
-        => (ArgumentBinding)Activator.CreateInstance(typeof(ArgumentBinding<>).MakeGenericType(parameterType), column, member, position)!;
+    public override void Read(ref Utf8JsonReader reader, object?[] arguments) => arguments[position] = _read(ref reader);
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Atoll.Client.Mapping;
 
-/// <summary>Sets one member of a <typeparamref name="T"/> from one column's cell.</summary>
+/// <summary>Puts one column's cell into a <typeparamref name="T"/>: a property of the row object, or a constructor argument.</summary>
 internal abstract class MemberBinding<T>(string column, string member)
 {
     /// <summary>The column's name.</summary>
@@ -17,4 +17,9 @@ internal abstract class MemberBinding<T>(string column, string member)
     /// <exception cref="InvalidCastException">The property's type is not one a cell maps to.</exception>
     public static MemberBinding<T> For(PropertyInfo property, string column)
         => (MemberBinding<T>)Activator.CreateInstance(typeof(PropertyBinding<,>).MakeGenericType(typeof(T), property.PropertyType), column, property)!;
+
+    /// <summary>A binding that puts the cell into slot <paramref name="position"/> of a constructor's arguments.</summary>
+    /// <exception cref="InvalidCastException">The parameter's type is not one a cell maps to.</exception>
+    public static MemberBinding<object?[]> ForArgument(Type parameterType, string column, string member, int position)
+        => (MemberBinding<object?[]>)Activator.CreateInstance(typeof(ArgumentBinding<>).MakeGenericType(parameterType), column, member, position)!;
 }

@@ -38,13 +38,13 @@ internal static class PlanBuilder
         var parameters = constructor.GetParameters();
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var p = 0; p < parameters.Length; p++) positions.TryAdd(MemberNames.Normalize(parameters[p].Name ?? ""), p);
-        var bindings = new ArgumentBinding?[columns.Length];
+        var bindings = new MemberBinding<object?[]>?[columns.Length];
         var bound = new bool[parameters.Length];
         for (var i = 0; i < columns.Length; i++)
         {
             if (!positions.TryGetValue(MemberNames.Normalize(columns[i]), out var p)) continue;
             var member = $"{typeof(T).Name}({parameters[p].Name}: {MappingErrors.Describe(parameters[p].ParameterType)})";
-            bindings[i] = ArgumentBinding.For(parameters[p].ParameterType, columns[i], member, p);
+            bindings[i] = MemberBinding<object?[]>.ForArgument(parameters[p].ParameterType, columns[i], member, p);
             bound[p] = true;
         }
         var defaults = new object?[parameters.Length];
