@@ -1,0 +1,44 @@
+using Atoll.Client.Admin;
+using Atoll.Client.Binding;
+using Atoll.Client.Embedded;
+using Atoll.Client.Remote;
+
+namespace Atoll.Client.Hosting;
+
+/// <summary>Builds databases and admins from options: the one place that picks the embedded or the remote transport.</summary>
+internal static class Connections
+{
+    /// <exception cref="ArgumentException">The options are not usable; the message lists every problem.</exception>
+    public static ID1Database OpenDatabase(D1DatabaseOptions options, string path, HttpClient? http)
+    {
+        ThrowIfInvalid(options.Validate(path));
+        if (options.Mode == AtollMode.Embedded)
+        {
+            var store = new EmbeddedStore(options.DataDirectory!, options.Engine);
+            return new BindingDatabase(new EmbeddedTransport(() => store.Open(options.Database!, options.CreateIfMissing)));
+        }
+        var connection = new RemoteConnection(http ?? NewHttpClient(), ownsHttp: http is null, options);
+        var admin = new RemoteAdmin(connection, ownsConnection: false);
+        return new BindingDatabase(new RemoteTransport(connection, admin, options.Database!, options.CreateIfMissing, ownsConnection: true));
+    }
+
+    /// <exception cref="ArgumentException">The options are not usable; the message lists every problem.</exception>
+    public static IAdminBackend OpenAdmin(AtollAdminOptions options, string path, HttpClient? http)
+    {
+        ThrowIfInvalid(options.Validate(path));
+        return options.Mode == AtollMode.Embedded
+            ? new EmbeddedAdmin(new EmbeddedStore(options.DataDirectory!, options.Engine))
+            : new RemoteAdmin(new RemoteConnection(http ?? NewHttpClient(), ownsHttp: http is null, options), ownsConnection: true);
+    }
+
+    public static ITenantDatabases Tenants(IAdminBackend admin, AtollAdminOptions options) => new TenantDatabases(admin, options);
+
+    /// <summary>Keep-alive connections, renewed every few minutes so DNS changes are seen; timeouts come from the options, not HttpClient.</summary>
+    static HttpClient NewHttpClient()
+        => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    static void ThrowIfInvalid(IReadOnlyList<string> problems)
+    {
+        if (problems.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, problems), "options");
+    }
+}
