@@ -3,6 +3,7 @@ using Atoll.Server.Analytics;
 using Atoll.Server.Catalog;
 using Atoll.Server.Hosting;
 using Atoll.Server.Protocol;
+using Atoll.Server.TimeTravel;
 using Microsoft.Extensions.Options;
 
 namespace Atoll.Server.Grains;
@@ -17,19 +18,85 @@ namespace Atoll.Server.Grains;
 /// <see cref="_writeGate"/>, which (with the engine's own gate) keeps this the single writer of the file.
 /// </remarks>
 public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
-    ILogger<DatabaseGrain> logger, QueryStats queryStats) : Grain, IDatabaseGrain
+    ILogger<DatabaseGrain> logger, QueryStats queryStats, ChangeLogSettings changeLogs, IOptions<TimeTravelOptions> timeTravel,
+    TimeProvider clock) : Grain, IDatabaseGrain
 {
     readonly SemaphoreSlim _writeGate = new(1, 1);
+    readonly RestoreRateLimit _restores = new(timeTravel.Value.RestoresPerWindow, timeTravel.Value.RestoreWindow, clock);
     Database? _database;
     bool _deleted;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var uuid = this.GetPrimaryKeyString();
-        _database = Database.Open(files.File(uuid), engineOptions.Value);
+        // Rebuilds the file from its change log (local, else the object store) when it is missing or behind.
+        _database = await Database.OpenAsync(files.File(uuid), engineOptions.Value, changeLogs.For(uuid), cancellationToken);
         logger.LogDebug("Opened database {Uuid}", uuid);
-        return Task.CompletedTask;
     }
+
+    /// <summary>With <c>WaitForUpload</c>, a write is answered only once its log entry is in the object store.</summary>
+    Task Durable(Database database, Bookmark bookmark, CancellationToken cancellationToken)
+        => changeLogs.WaitForUpload ? database.WaitForUploadAsync(bookmark, changeLogs.UploadTimeout, cancellationToken) : Task.CompletedTask;
+
+    public async Task<TimeTravelReply> BookmarkAt(DateTimeOffset? timestamp)
+    {
+        var database = Open();
+        try
+        {
+            return new TimeTravelReply((timestamp is { } at ? database.BookmarkAt(at) : database.CurrentBookmark).ToString(), null, null, null);
+        }
+        catch (D1Exception ex)
+        {
+            return await Task.FromResult(TimeTravelReply.Failure(ex));
+        }
+    }
+
+    public async Task<TimeTravelReply> Restore(string bookmark, CancellationToken cancellationToken)
+    {
+        var database = Open();
+        try
+        {
+            var target = ParseBookmark(bookmark);
+            database.CommitTimeOf(target); // unknown or expired: fail before counting against the limit
+            if (!_restores.TryTake())
+                throw new D1Exception(D1ErrorCode.Overloaded,
+                    $"Too many restores: at most {timeTravel.Value.RestoresPerWindow} per {timeTravel.Value.RestoreWindow.TotalMinutes:0} minutes for a database.");
+            await _writeGate.WaitAsync(cancellationToken);
+            try
+            {
+                var (restored, previous) = await database.RestoreAsync(target, cancellationToken);
+                await Durable(database, restored, cancellationToken);
+                return new TimeTravelReply(restored.ToString(), previous.ToString(), null, null);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+        }
+        catch (D1Exception ex)
+        {
+            return TimeTravelReply.Failure(ex);
+        }
+    }
+
+    public async Task<TimeTravelReply> Fork(string bookmark, string path, CancellationToken cancellationToken)
+    {
+        var database = Open();
+        try
+        {
+            var at = ParseBookmark(bookmark);
+            await database.ForkAsync(at, path, cancellationToken);
+            return new TimeTravelReply(at.ToString(), null, null, null);
+        }
+        catch (D1Exception ex)
+        {
+            return TimeTravelReply.Failure(ex);
+        }
+    }
+
+    static Bookmark ParseBookmark(string text)
+        => Bookmark.TryParse(text, out var bookmark) ? bookmark
+            : throw new D1Exception(D1ErrorCode.BadRequest, $"'{text}' is not a bookmark: expected XXXXXXXX-XXXXXXXX-XXXXXXXX-<32 hex>, lowercase.");
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -74,6 +141,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
                 try
                 {
                     result = await Task.Run(() => database.ExecuteWrite(request, cancellationToken), cancellationToken);
+                    await Durable(database, result.Bookmark, cancellationToken);
                 }
                 finally
                 {
@@ -101,6 +169,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
                 using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
                 return database.Import(file, cancellationToken);
             }, cancellationToken);
+            if (result.Success) await Durable(database, result.Bookmark, cancellationToken);
             if (result.Success) queryStats.RecordImport(this.GetPrimaryKeyString(), result.NumQueries, result.Totals);
             return ImportReply.From(result);
         }
@@ -160,10 +229,13 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
         try
         {
             _deleted = true;
-            _database?.Dispose();
+            if (_database is not null) await _database.DisposeAsync();
             _database = null;
             var folder = files.Folder(this.GetPrimaryKeyString());
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            if (changeLogs.Store is { } store)
+                foreach (var key in await store.ListAsync(ChangeLogSettings.Prefix(this.GetPrimaryKeyString())))
+                    await store.DeleteAsync(key);
         }
         finally
         {

@@ -37,6 +37,18 @@ public interface IDatabaseGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("bookmark")]
     Task<string> GetBookmark();
 
+    /// <summary>The bookmark of the last commit at or before <paramref name="timestamp"/>, or the current one when null.</summary>
+    [AlwaysInterleave, Alias("bookmark-at")]
+    Task<TimeTravelReply> BookmarkAt(DateTimeOffset? timestamp);
+
+    /// <summary>Restores the database in place to <paramref name="bookmark"/>; the reply carries the undo point.</summary>
+    [Alias("restore"), ResponseTimeout("01:00:00")]
+    Task<TimeTravelReply> Restore(string bookmark, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes the state at <paramref name="bookmark"/> to <paramref name="path"/>, the file of a new database.</summary>
+    [AlwaysInterleave, Alias("fork"), ResponseTimeout("01:00:00")]
+    Task<TimeTravelReply> Fork(string bookmark, string path, CancellationToken cancellationToken = default);
+
     /// <summary>Closes the database, deletes its files and deactivates.</summary>
     [Alias("delete")]
     Task Delete();

@@ -12,6 +12,9 @@ using Atoll.Server.Transfers;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Atoll.Engine.Storage;
+using Atoll.Server.Storage;
+using Atoll.Server.TimeTravel;
 using Orleans.Configuration;
 using Orleans.Serialization;
 
@@ -52,6 +55,15 @@ public static class AtollApp
         builder.Services.AddSingleton<RequestBody>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<QueryStats>();
+        var timeTravel = builder.Configuration.GetSection(TimeTravelOptions.Section).Get<TimeTravelOptions>() ?? new TimeTravelOptions();
+        var objectStore = builder.Configuration.GetSection(ObjectStoreOptions.Section).Get<ObjectStoreOptions>() ?? new ObjectStoreOptions();
+        objectStore.Validate();
+        builder.Services.AddSingleton(Options.Create(timeTravel));
+        builder.Services.AddSingleton(Options.Create(objectStore));
+        builder.Services.AddSingleton(_ => ObjectStore(objectStore, options));
+        builder.Services.AddSingleton(services => new ChangeLogSettings(services.GetRequiredService<IOptions<TimeTravelOptions>>(),
+            services.GetRequiredService<IOptions<ObjectStoreOptions>>(), services.GetService<ObjectStoreHolder>()?.Store,
+            services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<TransferSigner>();
         builder.Services.AddSingleton<TransferFiles>();
         builder.Services.AddSingleton<TransferJobs>();
@@ -83,6 +95,7 @@ public static class AtollApp
         app.MapExportApi();
         app.MapTransfersApi();
         app.MapGraphqlApi();
+        app.MapTimeTravelApi();
         app.MapFallback((HttpRequest request) => BindingApi.IsBindingRequest(request) ? BindingApi.NoRoute(request)
             : Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NoRoute, "No route for the URI"));
         Bootstrap(app, options);
@@ -111,6 +124,14 @@ public static class AtollApp
             else logger.LogInformation("Admin token: in {TokenFile}{New}", tokenFile, generated is null ? "" : " (generated now)");
         });
     }
+
+    /// <summary>The configured backup store: a folder (default <c>&lt;data&gt;/objects</c>), an S3 bucket, or none.</summary>
+    static ObjectStoreHolder ObjectStore(ObjectStoreOptions store, AtollServerOptions options) => new(store.Kind switch
+    {
+        "S3" => new S3ObjectStore(store),
+        "None" => null,
+        _ => new FileSystemObjectStore(store.Path ?? Path.Combine(Path.GetFullPath(options.DataDirectory), "objects")),
+    });
 
     static int FreePort()
     {
