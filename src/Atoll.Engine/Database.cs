@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using Atoll.Engine.ChangeLog;
 using Atoll.Engine.Connections;
 using Atoll.Engine.Snapshots;
@@ -174,7 +175,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
     public DateTimeOffset CommitTimeOf(Bookmark bookmark)
     {
         var log = RequireLog();
-        var expired = $"Bookmark {bookmark} has expired: it is older than the {log.Options.Retention.TotalDays:0}-day retention window.";
+        var expired = $"Bookmark {bookmark} has expired: it is older than the retention window ({Describe(log.Options.Retention)}).";
         var position = log.Position(bookmark.Sequence)
             ?? throw new D1Exception(D1ErrorCode.BadRequest, log.First is { } first && bookmark.Sequence < first.Sequence
                 ? expired : $"Bookmark {bookmark} does not name a commit of this database.");
@@ -189,11 +190,13 @@ public sealed class Database : IDisposable, IAsyncDisposable
     {
         var log = RequireLog();
         var now = log.Options.Clock.GetUtcNow();
-        if (timestamp > now.AddSeconds(1)) throw new D1Exception(D1ErrorCode.BadRequest, $"Timestamp {timestamp:O} is in the future.");
+        if (timestamp > now.AddSeconds(1)) throw new D1Exception(D1ErrorCode.BadRequest, $"Timestamp {Describe(timestamp)} is in the future.");
         if (timestamp < now - log.Options.Retention)
-            throw new D1Exception(D1ErrorCode.BadRequest, $"Timestamp {timestamp:O} is beyond the {log.Options.Retention.TotalDays:0}-day retention window.");
+            throw new D1Exception(D1ErrorCode.BadRequest,
+                $"Timestamp {Describe(timestamp)} is beyond the retention window ({Describe(log.Options.Retention)}).");
         var position = log.AtOrBefore(timestamp.ToUnixTimeMilliseconds())
-            ?? throw new D1Exception(D1ErrorCode.BadRequest, $"No commit at or before {timestamp:O}: the database's history starts later.");
+            ?? throw new D1Exception(D1ErrorCode.BadRequest, $"No commit at or before {Describe(timestamp)}: the database's history starts later"
+                + (log.First is { } first ? $", at {Describe(DateTimeOffset.FromUnixTimeMilliseconds(first.CommitTimeMs))}." : "."));
         return new Bookmark(position.Sequence);
     }
 
@@ -268,6 +271,12 @@ public sealed class Database : IDisposable, IAsyncDisposable
         checksum.Set(1, page1);
         return page1;
     }
+
+    // As wrangler prints timestamps (toISOString): UTC, milliseconds, Z.
+    static string Describe(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    static string Describe(TimeSpan span)
+        => span.Ticks % TimeSpan.TicksPerDay == 0 ? $"{span.TotalDays:0} {(span.TotalDays == 1 ? "day" : "days")}" : span.ToString("c", CultureInfo.InvariantCulture);
 
     ChangeLog.ChangeLog RequireLog()
         => _log ?? throw new D1Exception(D1ErrorCode.BadRequest, "This database keeps no change log: Time Travel is off.");

@@ -62,7 +62,8 @@ public static partial class DatabasesApi
         });
     }
 
-    static async Task<IResult> Create(string accountId, HttpContext context, TokenAuthenticator auth, CatalogStore catalog, RequestBody bodies)
+    static async Task<IResult> Create(string accountId, HttpContext context, TokenAuthenticator auth, CatalogStore catalog, RequestBody bodies,
+        IGrainFactory grains)
     {
         var token = auth.ForAccount(context.Request, accountId);
         if (!token.IsAccountEditor) throw ApiException.Forbidden("Authentication error: this API token may not create databases");
@@ -74,6 +75,9 @@ public static partial class DatabasesApi
         var jurisdiction = OptionalEnum(body, "jurisdiction", Jurisdictions);
         var mode = ReadReplicationMode(body) ?? "disabled";
         var record = catalog.CreateDatabase(accountId, name, hint, jurisdiction, mode);
+        // Opening it now logs the empty database's first bookmark, so Time Travel's history starts at creation,
+        // not at the first query (a timestamp between the two names the empty database).
+        await grains.GetGrain<IDatabaseGrain>(record.Uuid).GetBookmark();
         return Envelope.Ok(json => DatabaseJson.Write(json, record));
     }
 
