@@ -126,9 +126,23 @@ public sealed class Database : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Runs the request on the writer, in one transaction rolled back whole on any error; logged before it returns.</summary>
+    /// <summary>Runs the request on the writer, in one transaction rolled back whole on any error; durably logged before it returns.</summary>
     /// <exception cref="D1Exception">The SQL failed; nothing it did was kept.</exception>
     public EncodedResult ExecuteWrite(QueryRequest request, CancellationToken cancellationToken = default)
+    {
+        var result = ExecuteWriteUnsynced(request, cancellationToken);
+        SyncLog(result.Bookmark);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="ExecuteWrite"/> up to its final wait: returns once the commit is made (and, at <c>synchronous=FULL</c>,
+    /// synced in SQLite's WAL) and its change-log entry is written, but before that entry is synced. Call
+    /// <see cref="SyncLog"/> with the result's bookmark before acknowledging the write. A caller that serialises writes
+    /// itself releases its own gate in between, so concurrent writes share one sync (group commit).
+    /// </summary>
+    /// <exception cref="D1Exception">The SQL failed; nothing it did was kept.</exception>
+    public EncodedResult ExecuteWriteUnsynced(QueryRequest request, CancellationToken cancellationToken = default)
     {
         _writeGate.Wait(cancellationToken);
         try
@@ -141,6 +155,13 @@ public sealed class Database : IDisposable, IAsyncDisposable
             _writeGate.Release();
         }
     }
+
+    /// <summary>
+    /// Makes the change-log entries of every commit up to <paramref name="bookmark"/> durable; one sync covers every
+    /// entry written before it, and a call finding its entry already synced returns at once. Nothing to do without a log.
+    /// </summary>
+    /// <exception cref="D1Exception">The log could not be synced (the commits stay; the next one starts a new baseline).</exception>
+    public void SyncLog(Bookmark bookmark) => _log?.SyncThrough(bookmark.Sequence);
 
     /// <summary>
     /// Writes a consistent copy of the committed database to a new SQLite file at <paramref name="path"/>, from a reader's
@@ -329,16 +350,19 @@ public sealed class Database : IDisposable, IAsyncDisposable
     /// <seealso href="https://developers.cloudflare.com/d1/best-practices/import-export-data/"/>
     public ImportResult Import(Stream script, CancellationToken cancellationToken = default)
     {
+        ImportResult result;
         _writeGate.Wait(cancellationToken);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return ScriptRunner.Run(_writer, script, cancellationToken);
+            result = ScriptRunner.Run(_writer, script, cancellationToken);
         }
         finally
         {
             _writeGate.Release();
         }
+        if (result.Success) SyncLog(result.Bookmark);
+        return result;
     }
 
 

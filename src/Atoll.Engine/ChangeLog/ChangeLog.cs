@@ -19,6 +19,11 @@ internal sealed class ChangeLog : IAsyncDisposable
     readonly Lock _positionsLock = new();
     readonly WalHook _hook = new();
     readonly LogShipper? _shipper;
+    readonly Lock _syncLock = new();
+    readonly Lock _unsyncedLock = new();
+    readonly List<LogEntry> _unsynced = []; // appended, not yet synced: shipped once they are
+    long _appended = -1;
+    long _durable = -1;
     WalReader? _wal;
     PageChecksum _checksum = new(4096);
     int _capturedFrames;
@@ -34,6 +39,7 @@ internal sealed class ChangeLog : IAsyncDisposable
         var folder = Path.GetDirectoryName(Path.GetFullPath(databasePath))!;
         _segments = new LogSegments(Path.Combine(folder, "log"));
         _positions = _segments.Scan();
+        _durable = _appended = _positions.Count > 0 ? _positions[^1].Sequence : -1;
         Snapshots = new SnapshotStore(Path.Combine(folder, "snapshots"), options.ObjectStore, options.ObjectPrefix);
         if (options.ObjectStore is { } store) _shipper = new LogShipper(store);
         var local = Snapshots.Local();
@@ -91,7 +97,10 @@ internal sealed class ChangeLog : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Captures the commit the writer just made as entry <paramref name="sequence"/>; durable once this returns.</summary>
+    /// <summary>
+    /// Captures the commit the writer just made as entry <paramref name="sequence"/>: written to the segment, durable once
+    /// <see cref="SyncThrough"/> has covered it (the writer calls it after releasing the write gate).
+    /// </summary>
     /// <exception cref="D1Exception">The entry could not be written; the next commit starts a new baseline.</exception>
     public void Capture(Connection writer, long sequence)
     {
@@ -117,7 +126,7 @@ internal sealed class ChangeLog : IAsyncDisposable
         }
     }
 
-    bool _needsBaseline;
+    volatile bool _needsBaseline;
 
     void CaptureFrames(Connection writer, long sequence)
     {
@@ -161,6 +170,7 @@ internal sealed class ChangeLog : IAsyncDisposable
         _checksum = restored;
         Append(new LogEntry(sequence, NextCommitTime(), LogEntryKind.Restore, target, pageSize, databasePages, before, restored.Value,
             [new PageImage(1, page1)]));
+        SyncThrough(sequence);
     }
 
     /// <summary>Starts over after the file was replaced (a restore): the WAL is new, nothing is captured yet.</summary>
@@ -222,13 +232,53 @@ internal sealed class ChangeLog : IAsyncDisposable
         _lastSnapshot = sequence;
         Append(new LogEntry(sequence, NextCommitTime(), LogEntryKind.Baseline, sequence, _checksum.PageSize, _checksum.Pages,
             _checksum.Value, _checksum.Value, []));
+        SyncThrough(sequence);
     }
 
     void Append(LogEntry entry)
     {
         var position = _segments.Append(entry);
         lock (_positionsLock) _positions.Add(position);
-        _shipper?.Enqueue(EntryKey(entry.Sequence), () => new MemoryStream(entry.Encode()), entry.Sequence);
+        lock (_unsyncedLock)
+        {
+            _appended = entry.Sequence;
+            if (_shipper is not null) _unsynced.Add(entry);
+        }
+    }
+
+    /// <summary>
+    /// Makes every entry up to <paramref name="sequence"/> durable, then hands them to the shipper. Group commit: the
+    /// writer appends under the database's write gate and syncs after releasing it, so the next commit runs while the
+    /// disk flushes, and one sync covers every entry appended meanwhile. Callers wait for a sync in progress.
+    /// </summary>
+    /// <exception cref="D1Exception">The segment could not be synced; the commits stay, the next one starts a new baseline.</exception>
+    public void SyncThrough(long sequence)
+    {
+        if (Volatile.Read(ref _durable) >= sequence) return;
+        lock (_syncLock)
+        {
+            if (_durable >= sequence) return;
+            long upTo;
+            LogEntry[] synced;
+            lock (_unsyncedLock)
+            {
+                upTo = _appended;
+                synced = [.. _unsynced];
+                _unsynced.Clear();
+            }
+            try
+            {
+                _segments.Sync();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                lock (_unsyncedLock) _unsynced.InsertRange(0, synced);
+                _needsBaseline = true;
+                throw new D1Exception(D1ErrorCode.SqlError, $"D1 DB storage operation failed: the commit was kept but its change-log entry could not be synced ({ex.Message}).", inner: ex);
+            }
+            Volatile.Write(ref _durable, upTo);
+            foreach (var entry in synced) _shipper!.Enqueue(EntryKey(entry.Sequence), () => new MemoryStream(entry.Encode()), entry.Sequence);
+        }
     }
 
     long NextCommitTime()
@@ -315,6 +365,14 @@ internal sealed class ChangeLog : IAsyncDisposable
         }
         _hook.Dispose();
         _wal?.Dispose();
+        try
+        {
+            SyncThrough(long.MaxValue); // and hand the last entries to the shipper
+        }
+        catch (D1Exception)
+        {
+            // Closing the segment below syncs it again; what the store lacks is shipped on the next open.
+        }
         _segments.Dispose();
         if (_shipper is not null) await _shipper.DisposeAsync().ConfigureAwait(false);
     }

@@ -1,45 +1,92 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Atoll.Engine.ChangeLog;
 
 /// <summary>
 /// The local copy of a database's change log: segment files <c>log/&lt;first sequence&gt;.seg</c> holding
-/// length-prefixed entries, appended and fsynced one commit at a time, rolled at a size limit.
+/// length-prefixed entries, appended one commit at a time and synced by <see cref="Sync"/>, rolled at a size limit.
 /// </summary>
-internal sealed class LogSegments(string folder, long segmentBytes = 16 << 20) : IDisposable
+/// <remarks>
+/// A segment grows in chunks that are filled and synced when added, and entries are written over the fill: an append
+/// then changes no file size, so its sync is a data-only <c>fdatasync</c> (as for SQLite's reused WAL) instead of a
+/// journal commit. The fill is 0xFF, not zeros, because virtual disks may leave zero blocks unallocated and allocate
+/// them on the first real write; a fill length prefix (-1) marks the end of the entries, and closing a segment cuts
+/// the fill off.
+/// </remarks>
+internal sealed class LogSegments(string folder, long segmentBytes = 16 << 20, int chunkBytes = 1 << 20) : IDisposable
 {
+    static readonly byte[] Fill = CreateFill();
+    readonly Lock _fileLock = new(); // a sync never races a roll to a new segment
     FileStream? _current;
     string? _currentPath;
+    long _end;
 
     public string Folder { get; } = folder;
 
-    /// <summary>Appends an entry and fsyncs it: once this returns, the entry survives a crash.</summary>
+    /// <summary>Appends an entry (written, not yet synced). Called by one thread at a time (the database's writer).</summary>
     public LogPosition Append(LogEntry entry)
     {
-        if (_current is null || _current.Length >= segmentBytes)
+        var length = 4 + entry.EncodedLength;
+        if (_current is null || _end >= segmentBytes) Roll(entry.Sequence);
+        if (_end + length > _current!.Length) Grow(_end + length + chunkBytes);
+        var bytes = ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            _current?.Dispose();
-            Directory.CreateDirectory(Folder);
-            _currentPath = Path.Combine(Folder, $"{entry.Sequence:x16}.seg");
-            _current = new FileStream(_currentPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1);
-            _current.Seek(0, SeekOrigin.End);
+            BinaryPrimitives.WriteInt32LittleEndian(bytes, entry.EncodedLength);
+            entry.Encode(bytes.AsSpan(4, entry.EncodedLength));
+            RandomAccess.Write(_current.SafeFileHandle, bytes.AsSpan(0, length), _end);
         }
-        var bytes = new byte[4 + entry.EncodedLength];
-        BinaryPrimitives.WriteInt32LittleEndian(bytes, entry.EncodedLength);
-        entry.Encode(bytes.AsSpan(4));
-        var offset = _current.Length;
-        _current.Write(bytes);
-        _current.Flush(flushToDisk: true);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+        var offset = _end;
+        _end += length;
         return new LogPosition(entry.Sequence, entry.CommitTimeMs, entry.Kind, entry.TargetSequence, entry.DatabasePages,
             entry.ChecksumAfter, _currentPath!, offset + 4, entry.EncodedLength);
     }
 
-    /// <summary>Reads every intact entry's position, oldest first; a torn tail (a crash mid-append) is cut off.</summary>
+    /// <summary>Makes every entry appended before this call durable; safe to call from any thread.</summary>
+    public void Sync()
+    {
+        lock (_fileLock)
+            if (_current is not null) FileSync.Data(_current);
+    }
+
+    void Roll(long firstSequence)
+    {
+        lock (_fileLock)
+        {
+            Close(); // syncs the finished segment: its entries stay durable without further syncs
+            Directory.CreateDirectory(Folder);
+            _currentPath = Path.Combine(Folder, $"{firstSequence:x16}.seg");
+            _current = new FileStream(_currentPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1);
+            _end = _current.Length;
+        }
+    }
+
+    // Fills the current segment up to the new size and syncs it fully (the size changed).
+    void Grow(long size)
+    {
+        lock (_fileLock)
+        {
+            for (var at = _current!.Length; at < size; at += Fill.Length)
+                RandomAccess.Write(_current.SafeFileHandle, Fill.AsSpan(0, (int)Math.Min(Fill.Length, size - at)), at);
+            _current.Flush(flushToDisk: true);
+        }
+    }
+
+    /// <summary>
+    /// Reads every intact entry's position, oldest first; a torn tail (a crash mid-append) and unused fill are cut off.
+    /// The newest segment is synced: a process that died before syncing it may have left entries only in the page cache.
+    /// </summary>
     public List<LogPosition> Scan()
     {
         var positions = new List<LogPosition>();
         if (!Directory.Exists(Folder)) return positions;
-        foreach (var path in Directory.GetFiles(Folder, "*.seg").Order(StringComparer.Ordinal))
+        var paths = Directory.GetFiles(Folder, "*.seg").Order(StringComparer.Ordinal).ToArray();
+        foreach (var path in paths)
         {
             var bytes = File.ReadAllBytes(path);
             var offset = 0;
@@ -54,7 +101,7 @@ internal sealed class LogSegments(string folder, long segmentBytes = 16 << 20) :
                         entry.DatabasePages, entry.ChecksumAfter, path, offset + 4, length));
                 offset += 4 + length;
             }
-            if (offset < bytes.Length)
+            if (offset < bytes.Length || path == paths[^1])
             {
                 using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
                 file.SetLength(offset);
@@ -81,5 +128,25 @@ internal sealed class LogSegments(string folder, long segmentBytes = 16 << 20) :
             if (!needed.Contains(segment) && segment != _currentPath) File.Delete(segment);
     }
 
-    public void Dispose() => _current?.Dispose();
+    // A finished segment keeps only its entries, synced.
+    void Close()
+    {
+        if (_current is null) return;
+        _current.SetLength(_end);
+        _current.Flush(flushToDisk: true);
+        _current.Dispose();
+        _current = null;
+    }
+
+    public void Dispose()
+    {
+        lock (_fileLock) Close();
+    }
+
+    static byte[] CreateFill()
+    {
+        var fill = new byte[1 << 16];
+        fill.AsSpan().Fill(0xFF);
+        return fill;
+    }
 }

@@ -140,13 +140,16 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
                 await _writeGate.WaitAsync(cancellationToken);
                 try
                 {
-                    result = await Task.Run(() => database.ExecuteWrite(request, cancellationToken), cancellationToken);
-                    await Durable(database, result.Bookmark, cancellationToken);
+                    result = await Task.Run(() => database.ExecuteWriteUnsynced(request, cancellationToken), cancellationToken);
                 }
                 finally
                 {
                     _writeGate.Release();
                 }
+                // Outside the gate: the next write commits while this one's log entry syncs, and one sync covers both.
+                var written = result;
+                await Task.Run(() => database.SyncLog(written.Bookmark), CancellationToken.None);
+                await Durable(database, result.Bookmark, cancellationToken);
             }
             queryStats.Record(this.GetPrimaryKeyString(), statements, result.Totals);
             return new DatabaseReply(result.Json, isBatch, null, null, result.Bookmark.ToString(), result.Totals);
