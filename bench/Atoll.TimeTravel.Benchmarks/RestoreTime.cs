@@ -53,24 +53,34 @@ static class RestoreTime
             var fork = new Samples();
             var restore = new Samples();
             var copyPath = Path.Combine(folder, "copy.sqlite");
-            var forkPath = Path.Combine(folder, "fork.sqlite");
-            for (var round = 0; round < rounds; round++)
+            var operations = new (string Name, Samples Times, Func<Task> Run)[]
             {
-                copy.Add(Time(() => File.Copy(path, copyPath, overwrite: true)));
-                File.Delete(copyPath);
-                copySync.Add(Time(() =>
+                ("File.Copy", copy, () =>
+                {
+                    File.Copy(path, copyPath, overwrite: true);
+                    return Task.CompletedTask;
+                }),
+                ("File.Copy + fsync", copySync, () =>
                 {
                     File.Copy(path, copyPath, overwrite: true);
                     using var file = new FileStream(copyPath, FileMode.Open, FileAccess.ReadWrite);
                     file.Flush(flushToDisk: true);
-                }));
-                File.Delete(copyPath);
-                fork.Add(await TimeAsync(() => database.ForkAsync(target, forkPath)));
-                File.Delete(forkPath);
-                restore.Add(await TimeAsync(() => database.RestoreAsync(target)));
+                    return Task.CompletedTask;
+                }),
+                ("ForkAsync", fork, () => database.ForkAsync(target, copyPath)),
+                ("RestoreAsync", restore, () => database.RestoreAsync(target)),
+            };
+            for (var round = 0; round < rounds; round++)
+            {
+                // Alternate the order: deleting a 1 GB file (discard) or writing one back slows whatever runs next.
+                foreach (var (name, times, run) in round % 2 == 0 ? operations : operations.Reverse())
+                {
+                    times.Add(await TimeAsync(run));
+                    File.Delete(copyPath);
+                }
                 var rows = WriteThroughput.Scalar(database, "SELECT count(*) AS n FROM small");
                 if (rows != commits) throw new InvalidOperationException($"restored {rows} rows, expected {commits}");
-                Console.WriteLine($"  round {round + 1}: copy {copy.Last:F0} ms, copy+fsync {copySync.Last:F0} ms, fork {fork.Last:F0} ms, restore {restore.Last:F0} ms");
+                Console.WriteLine($"  round {round + 1}: " + string.Join(", ", operations.Select(o => $"{o.Name} {o.Times.Last:F0} ms")));
             }
 
             double Rate(Samples s) => size / 1e6 / (s.Median / 1000);
@@ -86,15 +96,17 @@ static class RestoreTime
         }
     }
 
-    static double Time(Action action)
+    // Starts each measurement from a clean page cache state: no dirty pages of the previous step being written back.
+    static void Settle()
     {
-        var clock = Stopwatch.StartNew();
-        action();
-        return clock.Elapsed.TotalMilliseconds;
+        using var sync = Process.Start("sync");
+        sync?.WaitForExit();
+        Thread.Sleep(200);
     }
 
     static async Task<double> TimeAsync(Func<Task> action)
     {
+        Settle();
         var clock = Stopwatch.StartNew();
         await action();
         return clock.Elapsed.TotalMilliseconds;

@@ -31,6 +31,7 @@ static class WriteThroughput
     {
         Console.WriteLine($"{Writers} writers, {duration.TotalSeconds:0} s per run, {rounds} rounds, work folder {root}");
         var results = Configurations.Select(_ => new Samples()).ToArray();
+        var cpu = Configurations.Select(_ => new Samples()).ToArray();
         for (var round = 0; round < rounds; round++)
         {
             // Alternate the order so neither side always runs on a warmer (or busier) machine.
@@ -38,20 +39,21 @@ static class WriteThroughput
             if (round % 2 == 1) Array.Reverse(order);
             foreach (var c in order)
             {
-                var rate = Measure(root, Configurations[c].SyncEveryCommit, Configurations[c].Options, duration);
+                var (rate, cpuMs) = Measure(root, Configurations[c].SyncEveryCommit, Configurations[c].Options, duration);
                 results[c].Add(rate);
-                Console.WriteLine($"  round {round + 1}: {Configurations[c].Name}: {rate:F0} commits/s");
+                cpu[c].Add(cpuMs * 1000);
+                Console.WriteLine($"  round {round + 1}: {Configurations[c].Name}: {rate:F0} commits/s, {cpuMs * 1000:F0} µs CPU per commit");
             }
         }
         var baseline = results[0].Median;
         Console.WriteLine();
-        Console.WriteLine("| configuration | commits/s (median) | runs | ratio to off | mean time per commit |");
+        Console.WriteLine("| configuration | commits/s (median) | runs | ratio to off | CPU per commit (median) |");
         Console.WriteLine("|---|---|---|---|---|");
         for (var c = 0; c < Configurations.Length; c++)
-            Console.WriteLine($"| {Configurations[c].Name} | {results[c].Median:F0} | {results[c]} | {results[c].Median / baseline:F2} | {1000 / results[c].Median:F3} ms |");
+            Console.WriteLine($"| {Configurations[c].Name} | {results[c].Median:F0} | {results[c]} | {results[c].Median / baseline:F2} | {cpu[c].Median:F0} µs |");
     }
 
-    static double Measure(string root, bool syncEveryCommit, Func<string, ChangeLogOptions> options, TimeSpan duration)
+    static (double Rate, double CpuMs) Measure(string root, bool syncEveryCommit, Func<string, ChangeLogOptions> options, TimeSpan duration)
     {
         var folder = Path.Combine(root, "atoll-bench-writes-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -73,15 +75,17 @@ static class WriteThroughput
             })).ToArray();
             foreach (var thread in threads) thread.Start();
             start.SignalAndWait();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             Thread.Sleep(duration);
             Volatile.Write(ref stop, 1);
             foreach (var thread in threads) thread.Join();
             var elapsed = clock.Elapsed.TotalSeconds;
+            var cpuPerCommit = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / counts.Sum();
             var rows = Scalar(database, "SELECT count(*) AS n FROM events WHERE writer >= 0");
             if (rows != counts.Sum()) throw new InvalidOperationException($"{rows} rows, {counts.Sum()} acknowledged inserts");
             database.WhenIdleAsync().GetAwaiter().GetResult();
-            return counts.Sum() / elapsed;
+            return (counts.Sum() / elapsed, cpuPerCommit);
         }
         finally
         {

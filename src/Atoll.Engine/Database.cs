@@ -163,6 +163,10 @@ public sealed class Database : IDisposable, IAsyncDisposable
     /// <exception cref="D1Exception">The log could not be synced (the commits stay; the next one starts a new baseline).</exception>
     public void SyncLog(Bookmark bookmark) => _log?.SyncThrough(bookmark.Sequence);
 
+    /// <inheritdoc cref="SyncLog"/>
+    /// <remarks>Waits without holding a thread; a sync this call leads runs on the thread pool.</remarks>
+    public Task SyncLogAsync(Bookmark bookmark) => _log?.SyncThroughAsync(bookmark.Sequence) ?? Task.CompletedTask;
+
     /// <summary>
     /// Writes a consistent copy of the committed database to a new SQLite file at <paramref name="path"/>, from a reader's
     /// snapshot, so writes go on meanwhile. Returns the bookmark the copy reflects.

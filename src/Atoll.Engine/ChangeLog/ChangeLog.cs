@@ -19,11 +19,7 @@ internal sealed class ChangeLog : IAsyncDisposable
     readonly Lock _positionsLock = new();
     readonly WalHook _hook = new();
     readonly LogShipper? _shipper;
-    readonly Lock _syncLock = new();
-    readonly Lock _unsyncedLock = new();
-    readonly List<LogEntry> _unsynced = []; // appended, not yet synced: shipped once they are
-    long _appended = -1;
-    long _durable = -1;
+    readonly GroupCommit _groupCommit;
     WalReader? _wal;
     PageChecksum _checksum = new(4096);
     int _capturedFrames;
@@ -39,7 +35,9 @@ internal sealed class ChangeLog : IAsyncDisposable
         var folder = Path.GetDirectoryName(Path.GetFullPath(databasePath))!;
         _segments = new LogSegments(Path.Combine(folder, "log"));
         _positions = _segments.Scan();
-        _durable = _appended = _positions.Count > 0 ? _positions[^1].Sequence : -1;
+        // Entries are shipped only once synced: the store never holds a commit the local log could lose.
+        _groupCommit = new GroupCommit(_positions.Count > 0 ? _positions[^1].Sequence : -1, SyncSegments,
+            entries => { foreach (var entry in entries) _shipper!.Enqueue(EntryKey(entry.Sequence), () => new MemoryStream(entry.Encode()), entry.Sequence); });
         Snapshots = new SnapshotStore(Path.Combine(folder, "snapshots"), options.ObjectStore, options.ObjectPrefix);
         if (options.ObjectStore is { } store) _shipper = new LogShipper(store);
         var local = Snapshots.Local();
@@ -239,45 +237,27 @@ internal sealed class ChangeLog : IAsyncDisposable
     {
         var position = _segments.Append(entry);
         lock (_positionsLock) _positions.Add(position);
-        lock (_unsyncedLock)
-        {
-            _appended = entry.Sequence;
-            if (_shipper is not null) _unsynced.Add(entry);
-        }
+        _groupCommit.Appended(entry, keep: _shipper is not null);
     }
 
-    /// <summary>
-    /// Makes every entry up to <paramref name="sequence"/> durable, then hands them to the shipper. Group commit: the
-    /// writer appends under the database's write gate and syncs after releasing it, so the next commit runs while the
-    /// disk flushes, and one sync covers every entry appended meanwhile. Callers wait for a sync in progress.
-    /// </summary>
-    /// <exception cref="D1Exception">The segment could not be synced; the commits stay, the next one starts a new baseline.</exception>
-    public void SyncThrough(long sequence)
+    /// <summary>Returns once every entry up to <paramref name="sequence"/> is durable (see <see cref="GroupCommit"/>).</summary>
+    /// <exception cref="D1Exception">The log could not be synced; the commits stay, the next one starts a new baseline.</exception>
+    public void SyncThrough(long sequence) => _groupCommit.WaitFor(sequence);
+
+    /// <inheritdoc cref="SyncThrough"/>
+    public Task SyncThroughAsync(long sequence) => _groupCommit.WaitForAsync(sequence);
+
+    void SyncSegments()
     {
-        if (Volatile.Read(ref _durable) >= sequence) return;
-        lock (_syncLock)
+        try
         {
-            if (_durable >= sequence) return;
-            long upTo;
-            LogEntry[] synced;
-            lock (_unsyncedLock)
-            {
-                upTo = _appended;
-                synced = [.. _unsynced];
-                _unsynced.Clear();
-            }
-            try
-            {
-                _segments.Sync();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                lock (_unsyncedLock) _unsynced.InsertRange(0, synced);
-                _needsBaseline = true;
-                throw new D1Exception(D1ErrorCode.SqlError, $"D1 DB storage operation failed: the commit was kept but its change-log entry could not be synced ({ex.Message}).", inner: ex);
-            }
-            Volatile.Write(ref _durable, upTo);
-            foreach (var entry in synced) _shipper!.Enqueue(EntryKey(entry.Sequence), () => new MemoryStream(entry.Encode()), entry.Sequence);
+            _segments.Sync();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _needsBaseline = true;
+            throw new D1Exception(D1ErrorCode.SqlError,
+                $"D1 DB storage operation failed: the commit was kept but its change-log entry could not be synced ({ex.Message}).", inner: ex);
         }
     }
 

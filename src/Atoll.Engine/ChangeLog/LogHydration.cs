@@ -17,17 +17,26 @@ internal static class LogHydration
         {
             var local = segments.Scan();
             var last = local.Count > 0 ? local[^1].Sequence : -1;
-            foreach (var key in await store.ListAsync($"{options.ObjectPrefix}log/", cancellationToken).ConfigureAwait(false))
+            var keys = await store.ListAsync($"{options.ObjectPrefix}log/", cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < keys.Count; i++)
             {
-                var sequence = Convert.ToInt64(Path.GetFileNameWithoutExtension(key), 16);
+                var sequence = SequenceOf(keys[i]);
                 if (sequence <= last) continue;
-                await using var stream = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+                await using var stream = await store.GetAsync(keys[i], cancellationToken).ConfigureAwait(false);
                 if (stream is null) continue;
                 using var buffer = new MemoryStream();
                 await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
                 var entry = LogEntry.TryDecode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))
-                    ?? throw new InvalidDataException($"object {key} is not a valid log entry");
+                    ?? throw new InvalidDataException($"object {keys[i]} is not a valid log entry");
+                if (last >= 0 && sequence != last + 1 && entry.Kind != LogEntryKind.Baseline)
+                {
+                    // A hole: a crash mid-batch while shipping (only a baseline, which has its own snapshot, follows a
+                    // gap). What lies beyond it was never acknowledged; removed, so new commits do not land next to it.
+                    foreach (var orphan in keys.Skip(i)) await store.DeleteAsync(orphan, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
                 segments.Append(entry);
+                last = sequence;
             }
         }
         finally
@@ -48,4 +57,6 @@ internal static class LogHydration
         }
         File.Move(path + ".tmp", path, overwrite: true);
     }
+
+    static long SequenceOf(string key) => Convert.ToInt64(Path.GetFileNameWithoutExtension(key), 16);
 }

@@ -4,11 +4,12 @@ using Atoll.Engine.Storage;
 namespace Atoll.Engine.ChangeLog;
 
 /// <summary>
-/// Copies log entries and snapshots to the object store in order, in the background, retrying until the store takes
-/// them. The local segments stay the durable copy meanwhile, so an unreachable store delays backups, never writes.
+/// Copies log entries and snapshots to the object store in the background, in order batch by batch (up to 32 side by
+/// side), retrying until the store takes them. The local segments stay the durable copy meanwhile, so an unreachable store delays backups, never writes.
 /// </summary>
 internal sealed class LogShipper : IAsyncDisposable
 {
+    const int MaxBatch = 32;
     readonly IObjectStore _store;
     readonly Channel<(string Key, Func<Stream> Content, long Sequence)> _queue = Channel.CreateUnbounded<(string, Func<Stream>, long)>();
     readonly CancellationTokenSource _stop = new();
@@ -55,37 +56,51 @@ internal sealed class LogShipper : IAsyncDisposable
 
     async Task RunAsync()
     {
-        var delay = TimeSpan.FromMilliseconds(100);
-        await foreach (var item in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+        var batch = new List<(string Key, Func<Stream> Content, long Sequence)>(MaxBatch);
+        try
         {
-            while (true)
+            while (await _queue.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
             {
-                try
-                {
-                    await using (var content = item.Content()) await _store.PutAsync(item.Key, content, _stop.Token).ConfigureAwait(false);
-                    LastError = null;
-                    delay = TimeSpan.FromMilliseconds(100);
-                    break;
-                }
-                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    LastError = ex;
-                    await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-                }
+                batch.Clear();
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
+                // Side by side: a store that answers each upload slowly (a network round trip, a filesystem fsync) takes
+                // a batch in about the time of one. Shipped advances only once the whole batch is in, so it still means
+                // "everything up to here"; a crash mid-batch can leave a hole, which hydration stops at.
+                await Task.WhenAll(batch.Select(UploadAsync)).ConfigureAwait(false);
+                var highest = batch.Max(item => item.Sequence);
+                if (highest > Shipped) Interlocked.Exchange(ref _shipped, highest);
+                lock (_waitersLock)
+                    _waiters.RemoveAll(w =>
+                    {
+                        if (w.Sequence > Shipped) return false;
+                        w.Done.TrySetResult();
+                        return true;
+                    });
             }
-            if (item.Sequence > Shipped) Interlocked.Exchange(ref _shipped, item.Sequence);
-            lock (_waitersLock)
-                _waiters.RemoveAll(w =>
-                {
-                    if (w.Sequence > Shipped) return false;
-                    w.Done.TrySetResult();
-                    return true;
-                });
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    // Retries until the store takes it, backing off up to 5 s between attempts.
+    async Task UploadAsync((string Key, Func<Stream> Content, long Sequence) item)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await using (var content = item.Content()) await _store.PutAsync(item.Key, content, _stop.Token).ConfigureAwait(false);
+                LastError = null;
+                return;
+            }
+            catch (Exception ex) when (!_stop.IsCancellationRequested)
+            {
+                LastError = ex;
+                await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
         }
     }
 

@@ -32,9 +32,7 @@ internal static class Reconstruction
         }
         else
         {
-            await using var snapshot = await log.Snapshots.OpenAsync(start, cancellationToken).ConfigureAwait(false);
-            await using var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            await snapshot.CopyToAsync(file, 1 << 20, cancellationToken).ConfigureAwait(false);
+            await log.Snapshots.CopyToAsync(start, output, cancellationToken).ConfigureAwait(false);
         }
         var pageSize = 0;
         await using (var file = new FileStream(output, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.RandomAccess))

@@ -147,8 +147,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
                     _writeGate.Release();
                 }
                 // Outside the gate: the next write commits while this one's log entry syncs, and one sync covers both.
-                var written = result;
-                await Task.Run(() => database.SyncLog(written.Bookmark), CancellationToken.None);
+                await database.SyncLogAsync(result.Bookmark);
                 await Durable(database, result.Bookmark, cancellationToken);
             }
             queryStats.Record(this.GetPrimaryKeyString(), statements, result.Totals);
