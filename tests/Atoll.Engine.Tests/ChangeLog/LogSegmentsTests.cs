@@ -43,6 +43,10 @@ public sealed class LogSegmentsTests : IDisposable
     }
 
     [Fact]
+    public void On_linux_segments_sync_with_fdatasync()
+        => Assert.Equal(OperatingSystem.IsLinux(), FileSync.DataOnly);
+
+    [Fact]
     public void Segments_grow_in_chunks_roll_at_their_limit_and_keep_only_entries_when_closed()
     {
         var positions = new List<LogPosition>();
