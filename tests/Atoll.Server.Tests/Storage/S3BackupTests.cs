@@ -173,4 +173,44 @@ public sealed class S3BackupTests : IAsyncLifetime
         Assert.Equal("[1,2,3]", IdsOf(content));
         Assert.Equal(afterBookmark, await BookmarkAsync(server, uuid));
     }
+
+    [Fact]
+    public async Task Commits_kept_locally_while_S3_was_down_are_shipped_even_after_a_server_restart()
+    {
+        var server = await StartServerAsync();
+        var uuid = await server.CreateDatabaseAsync();
+        Assert.True((await WriteAsync(server, uuid, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, big TEXT)")).Reply.Success);
+        await _s3.KillAsync();
+        var (during, duringBookmark) = await WriteAsync(server, uuid, "INSERT INTO t(id, v) VALUES (1, 'during')");
+        Assert.Equal(7429, during.ErrorCode);
+
+        // Restarted while the bucket is still unreachable: the backlog is only in the local log now.
+        await StopServerAsync();
+        server = await StartServerAsync();
+        Assert.Equal("[1]", IdsOf(await ContentAsync(server, uuid)));
+        var (afterRestart, afterRestartBookmark) = await WriteAsync(server, uuid, "INSERT INTO t(id, v) VALUES (2, 'after the restart')");
+        Assert.Equal(7429, afterRestart.ErrorCode);
+        Assert.True(Sequence(afterRestartBookmark) > Sequence(duringBookmark));
+
+        await _s3.RestartAsync();
+        var (back, backBookmark) = await WriteAsync(server, uuid, "INSERT INTO t(id, v) VALUES (3, 'S3 is back')");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!back.Success && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500, Ct);
+            (back, backBookmark) = await WriteAsync(server, uuid, "INSERT OR REPLACE INTO t(id, v) VALUES (3, 'S3 is back')");
+        }
+        Assert.True(back.Success, back.Text);
+        // Acknowledged with WaitForUpload: the bucket must hold every commit up to it, the backlog included.
+        var uploaded = await UploadedAsync(uuid);
+        var first = uploaded.Min();
+        Assert.All(Enumerable.Range((int)first, (int)(Sequence(backBookmark) - first + 1)), s => Assert.Contains((long)s, uploaded));
+        var content = await ContentAsync(server, uuid);
+
+        await LoseLocalFilesAsync(uuid);
+        server = await StartServerAsync();
+        Assert.Equal(content, await ContentAsync(server, uuid));
+        Assert.Equal("[1,2,3]", IdsOf(content));
+        Assert.Equal(backBookmark, await BookmarkAsync(server, uuid));
+    }
 }
