@@ -50,6 +50,16 @@ public sealed class S3BackupTests : IAsyncLifetime
         Assert.False(Directory.Exists(Path.Combine(_data, "objects")), "with S3 configured nothing goes to the filesystem store");
     }
 
+    /// <summary>Loses the database's local files, restarts, and checks it came back from the bucket exactly as it was.</summary>
+    async Task<AtollServer> AssertRebuiltFromBucketAsync(string uuid, string content, string bookmark)
+    {
+        await LoseLocalFilesAsync(uuid);
+        var server = await StartServerAsync();
+        Assert.Equal(content, await ContentAsync(server, uuid));
+        Assert.Equal(bookmark, await BookmarkAsync(server, uuid));
+        return server;
+    }
+
     static async Task<(Reply Reply, string Bookmark)> WriteAsync(AtollServer server, string uuid, string sql, params object[] args)
     {
         var response = await server.Client.PostAsync($"{server.Databases()}/{uuid}/query", AtollServer.Json(new { sql, @params = args }), Ct);
@@ -109,11 +119,7 @@ public sealed class S3BackupTests : IAsyncLifetime
         var last = await BookmarkAsync(server, uuid);
         Assert.Equal(acknowledged[^1], last);
 
-        await LoseLocalFilesAsync(uuid);
-        server = await StartServerAsync();
-
-        Assert.Equal(content, await ContentAsync(server, uuid));
-        Assert.Equal(last, await BookmarkAsync(server, uuid));
+        server = await AssertRebuiltFromBucketAsync(uuid, content, last);
         var quickCheck = await server.QueryAsync(uuid, new { sql = "SELECT * FROM pragma_quick_check" });
         Assert.Equal("ok", quickCheck.Result[0].GetProperty("results")[0].GetProperty("quick_check").GetString());
         // The history came back too: Time Travel reaches a bookmark from before the loss.
@@ -166,12 +172,8 @@ public sealed class S3BackupTests : IAsyncLifetime
         var (after, afterBookmark) = await WriteAsync(server, uuid, "INSERT INTO t(id, v) VALUES (3, 'after')");
         Assert.True(after.Success, after.Text);
         var content = await ContentAsync(server, uuid);
-
-        await LoseLocalFilesAsync(uuid);
-        server = await StartServerAsync();
-        Assert.Equal(content, await ContentAsync(server, uuid));
         Assert.Equal("[1,2,3]", IdsOf(content));
-        Assert.Equal(afterBookmark, await BookmarkAsync(server, uuid));
+        await AssertRebuiltFromBucketAsync(uuid, content, afterBookmark);
     }
 
     [Fact]
@@ -206,11 +208,7 @@ public sealed class S3BackupTests : IAsyncLifetime
         var first = uploaded.Min();
         Assert.All(Enumerable.Range((int)first, (int)(Sequence(backBookmark) - first + 1)), s => Assert.Contains((long)s, uploaded));
         var content = await ContentAsync(server, uuid);
-
-        await LoseLocalFilesAsync(uuid);
-        server = await StartServerAsync();
-        Assert.Equal(content, await ContentAsync(server, uuid));
         Assert.Equal("[1,2,3]", IdsOf(content));
-        Assert.Equal(backBookmark, await BookmarkAsync(server, uuid));
+        await AssertRebuiltFromBucketAsync(uuid, content, backBookmark);
     }
 }
