@@ -6,6 +6,7 @@
 // The flag matters: s3rver encrypts ListObjectsV2 continuation tokens with DES,
 // which OpenSSL 3 (Node 17+) only has in its legacy provider; without it every
 // listing past 1000 keys fails with InternalError.
+//
 // Binds 127.0.0.1 only, creates the bucket, prints `s3rver listening on PORT` on
 // stdout once it answers, and runs until killed or until its stdin closes (so a
 // test process that dies does not leave it behind). Credentials: S3RVER / S3RVER.
