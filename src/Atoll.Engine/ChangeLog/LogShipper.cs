@@ -10,7 +10,8 @@ namespace Atoll.Engine.ChangeLog;
 internal sealed class LogShipper : IAsyncDisposable
 {
     readonly IObjectStore _store;
-    readonly Channel<(string Key, Func<Stream> Content, long Sequence)> _queue = Channel.CreateUnbounded<(string, Func<Stream>, long)>();
+    readonly Channel<(Func<IObjectStore, CancellationToken, Task> Ship, long Sequence)> _queue =
+        Channel.CreateUnbounded<(Func<IObjectStore, CancellationToken, Task>, long)>();
     readonly CancellationTokenSource _stop = new();
     readonly Task _loop;
     long _shipped = -1;
@@ -29,7 +30,18 @@ internal sealed class LogShipper : IAsyncDisposable
     /// <summary>The highest sequence whose entry is in the store.</summary>
     public long Shipped => Interlocked.Read(ref _shipped);
 
-    public void Enqueue(string key, Func<Stream> content, long sequence) => _queue.Writer.TryWrite((key, content, sequence));
+    /// <summary>Queues an upload; <paramref name="sequence"/> is the log entry it completes, or -1 (a snapshot).</summary>
+    public void Enqueue(string key, Func<Stream> content, long sequence) => Enqueue(async (store, cancellationToken) =>
+    {
+        await using var stream = content();
+        await store.PutAsync(key, stream, cancellationToken).ConfigureAwait(false);
+    }, sequence);
+
+    /// <summary>
+    /// Queues work that runs in order with the uploads and is retried like one until it succeeds; once it has, everything
+    /// up to <paramref name="sequence"/> counts as shipped. It must be safe to run again after a partial failure.
+    /// </summary>
+    public void Enqueue(Func<IObjectStore, CancellationToken, Task> ship, long sequence) => _queue.Writer.TryWrite((ship, sequence));
 
     /// <summary>Completes once everything up to <paramref name="sequence"/> is in the store; fails after <paramref name="timeout"/>.</summary>
     public async Task WaitForAsync(long sequence, TimeSpan timeout, CancellationToken cancellationToken)
@@ -62,7 +74,7 @@ internal sealed class LogShipper : IAsyncDisposable
             {
                 try
                 {
-                    await using (var content = item.Content()) await _store.PutAsync(item.Key, content, _stop.Token).ConfigureAwait(false);
+                    await item.Ship(_store, _stop.Token).ConfigureAwait(false);
                     LastError = null;
                     delay = TimeSpan.FromMilliseconds(100);
                     break;
