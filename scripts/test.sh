@@ -10,12 +10,14 @@ logs=$(mktemp -d)
 echo "== build"
 dotnet build Atoll.slnx -c Debug -nologo -v quiet -clp:ErrorsOnly
 
+# Before the .NET tests too: the S3 tests run s3rver from tests/compat/node_modules.
+scripts/compat-install.sh >/dev/null
+
 echo "== .NET tests"
 dotnet_status=0
 dotnet test Atoll.slnx --no-build -nologo -v quiet 2>&1 | tee "$logs/dotnet.log" || dotnet_status=$?
 
 echo "== compat suites (Node)"
-scripts/compat-install.sh >/dev/null
 mapfile -t suites < <(cd tests/compat && find . -name '*.test.js' -not -path './node_modules/*' | sort)
 node_status=0
 (cd tests/compat && node --test --test-concurrency=1 "${suites[@]}") 2>&1 | tee "$logs/node.log" || node_status=$?

@@ -21,8 +21,15 @@ var idle = TimeSpan.FromSeconds(10);
 using var server = Process.Start(new ProcessStartInfo("dotnet",
     [dll, "--urls", $"http://127.0.0.1:{port}", "--data-dir", data, "--admin-token", token,
      $"--Atoll:IdleTimeout={idle:c}", "--Logging:LogLevel:Default=Warning"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-server.OutputDataReceived += (_, _) => { };
-server.ErrorDataReceived += (_, _) => { };
+var serverLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
+void Keep(string? line)
+{
+    if (line is null) return;
+    serverLog.Enqueue(line);
+    while (serverLog.Count > 40) serverLog.TryDequeue(out _);
+}
+server.OutputDataReceived += (_, e) => Keep(e.Data);
+server.ErrorDataReceived += (_, e) => Keep(e.Data);
 server.BeginOutputReadLine();
 server.BeginErrorReadLine();
 try
@@ -81,6 +88,12 @@ try
         $"all idle {idleRss / 1024.0:F1} MiB ({idleFds} fds) = {(idleRss - baseline) * 1024.0 / count:F0} bytes per idle database");
     Console.WriteLine($"first query to a cold database: p50 {Percentile(cold, 50):F2} ms, p99 {Percentile(cold, 99):F2} ms; " +
         $"warm repeat: p50 {Percentile(warm, 50):F2} ms, p99 {Percentile(warm, 99):F2} ms; cold/warm p50 ratio {Percentile(cold, 50) / Percentile(warm, 50):F1}");
+}
+catch
+{
+    Console.Error.WriteLine("server log (last lines):");
+    foreach (var line in serverLog) Console.Error.WriteLine(line);
+    throw;
 }
 finally
 {

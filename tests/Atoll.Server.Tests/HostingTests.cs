@@ -72,6 +72,28 @@ public sealed class HostingTests
         Assert.Equal("""[{"a":1}]""", reply.Result[0].GetProperty("results").GetRawText());
     }
 
+    [Fact]
+    public async Task Open_databases_stay_within_the_budget_and_reopen_on_demand()
+    {
+        await using var server = await AtollServer.StartAsync(extraArgs: ["--Atoll:MaxOpenDatabases=5"]);
+        var uuids = new List<string>();
+        for (var i = 0; i < 15; i++)
+        {
+            var uuid = await server.CreateDatabaseAsync();
+            Assert.True((await server.QueryAsync(uuid, new { sql = "CREATE TABLE t(a); INSERT INTO t VALUES (?)", @params = new[] { i } })).Success);
+            uuids.Add(uuid);
+        }
+        int OpenFiles() => uuids.Count(u => IsOpenByThisProcess(Path.Combine(server.DataDirectory, "databases", u, "db.sqlite")));
+        var deadline = Stopwatch.StartNew();
+        while (OpenFiles() > 5 && deadline.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100, Ct);
+        Assert.InRange(OpenFiles(), 1, 5);
+        for (var i = 0; i < uuids.Count; i++) // every database still answers, reopened as needed
+        {
+            var reply = await server.QueryAsync(uuids[i], new { sql = "SELECT a FROM t" });
+            Assert.Equal("[{\"a\":" + i + "}]", reply.Result[0].GetProperty("results").GetRawText());
+        }
+    }
+
     static bool IsOpenByThisProcess(string file)
         => new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos()
             .Any(fd => fd.LinkTarget is { } target && target.StartsWith(file, StringComparison.Ordinal));

@@ -268,23 +268,38 @@ internal sealed class ChangeLog : IAsyncDisposable
         lock (_positionsLock) return _positions.Count > 0 ? Math.Max(now, _positions[^1].CommitTimeMs) : now;
     }
 
-    void ShipSnapshot(long sequence)
-        => _shipper?.Enqueue(Snapshots.Key(sequence), () => new FileStream(Snapshots.LocalPath(sequence), FileMode.Open, FileAccess.Read,
-            FileShare.Read | FileShare.Delete, 1 << 16), -1);
+    void ShipSnapshot(long sequence) => _shipper?.Enqueue(Snapshots.Key(sequence), () => ReadSnapshot(sequence), -1);
 
-    /// <summary>Queues what the object store lacks (entries appended while it was unreachable, before a restart).</summary>
+    FileStream ReadSnapshot(long sequence)
+        => new(Snapshots.LocalPath(sequence), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
+
+    /// <summary>
+    /// Queues what the object store lacks: entries and snapshots written while it was unreachable, before this open.
+    /// It runs in the upload queue, ahead of every later commit, and is retried like an upload while the store is
+    /// down: uploads stay in log order, and no write waiting for its upload is answered while the store has a gap.
+    /// </summary>
     void ShipMissing()
     {
         if (_shipper is null) return;
-        _background = _background.ContinueWith(async _ =>
+        var upTo = LastSequence; // later entries are queued by their own commits
+        _shipper.Enqueue(async (store, cancellationToken) =>
         {
-            var remote = (await _options.ObjectStore!.ListAsync($"{_options.ObjectPrefix}log/").ConfigureAwait(false)).ToHashSet();
-            lock (_positionsLock)
-                foreach (var position in _positions.Where(p => !remote.Contains(EntryKey(p.Sequence))))
-                    _shipper.Enqueue(EntryKey(position.Sequence), () => new MemoryStream(LogSegments.Read(position).Encode()), position.Sequence);
-            var remoteSnapshots = (await Snapshots.RemoteAsync(default).ConfigureAwait(false)).ToHashSet();
-            foreach (var snapshot in Snapshots.Local().Where(s => !remoteSnapshots.Contains(s))) ShipSnapshot(snapshot);
-        }, TaskScheduler.Default).Unwrap();
+            // Listed again on every try: expiry may have dropped entries and snapshots in between.
+            var remote = (await store.ListAsync($"{_options.ObjectPrefix}log/", cancellationToken).ConfigureAwait(false)).ToHashSet();
+            List<LogPosition> missing;
+            lock (_positionsLock) missing = [.. _positions.Where(p => p.Sequence <= upTo && !remote.Contains(EntryKey(p.Sequence)))];
+            foreach (var position in missing)
+            {
+                await using var entry = new MemoryStream(LogSegments.Read(position).Encode());
+                await store.PutAsync(EntryKey(position.Sequence), entry, cancellationToken).ConfigureAwait(false);
+            }
+            var remoteSnapshots = (await Snapshots.RemoteAsync(cancellationToken).ConfigureAwait(false)).ToHashSet();
+            foreach (var snapshot in Snapshots.Local().Where(s => !remoteSnapshots.Contains(s)))
+            {
+                await using var file = ReadSnapshot(snapshot);
+                await store.PutAsync(Snapshots.Key(snapshot), file, cancellationToken).ConfigureAwait(false);
+            }
+        }, upTo);
     }
 
     void MaybeSnapshot(long sequence)

@@ -11,7 +11,8 @@ internal sealed class LogShipper : IAsyncDisposable
 {
     const int MaxBatch = 32;
     readonly IObjectStore _store;
-    readonly Channel<(string Key, Func<Stream> Content, long Sequence)> _queue = Channel.CreateUnbounded<(string, Func<Stream>, long)>();
+    readonly Channel<(Func<IObjectStore, CancellationToken, Task> Ship, long Sequence)> _queue =
+        Channel.CreateUnbounded<(Func<IObjectStore, CancellationToken, Task>, long)>();
     readonly CancellationTokenSource _stop = new();
     readonly Task _loop;
     long _shipped = -1;
@@ -30,7 +31,19 @@ internal sealed class LogShipper : IAsyncDisposable
     /// <summary>The highest sequence whose entry is in the store.</summary>
     public long Shipped => Interlocked.Read(ref _shipped);
 
-    public void Enqueue(string key, Func<Stream> content, long sequence) => _queue.Writer.TryWrite((key, content, sequence));
+    /// <summary>Queues an upload; <paramref name="sequence"/> is the log entry it completes, or -1 (a snapshot).</summary>
+    public void Enqueue(string key, Func<Stream> content, long sequence) => Enqueue(async (store, cancellationToken) =>
+    {
+        await using var stream = content();
+        await store.PutAsync(key, stream, cancellationToken).ConfigureAwait(false);
+    }, sequence);
+
+    /// <summary>
+    /// Queues work that runs with the uploads (in the same batch as those queued next to it, after those queued before)
+    /// and is retried like one until it succeeds; once its batch is in, everything up to <paramref name="sequence"/>
+    /// counts as shipped. It must be safe to run again after a partial failure.
+    /// </summary>
+    public void Enqueue(Func<IObjectStore, CancellationToken, Task> ship, long sequence) => _queue.Writer.TryWrite((ship, sequence));
 
     /// <summary>Completes once everything up to <paramref name="sequence"/> is in the store; fails after <paramref name="timeout"/>.</summary>
     public async Task WaitForAsync(long sequence, TimeSpan timeout, CancellationToken cancellationToken)
@@ -56,7 +69,7 @@ internal sealed class LogShipper : IAsyncDisposable
 
     async Task RunAsync()
     {
-        var batch = new List<(string Key, Func<Stream> Content, long Sequence)>(MaxBatch);
+        var batch = new List<(Func<IObjectStore, CancellationToken, Task> Ship, long Sequence)>(MaxBatch);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
@@ -66,7 +79,7 @@ internal sealed class LogShipper : IAsyncDisposable
                 // Side by side: a store that answers each upload slowly (a network round trip, a filesystem fsync) takes
                 // a batch in about the time of one. Shipped advances only once the whole batch is in, so it still means
                 // "everything up to here"; a crash mid-batch can leave a hole, which hydration stops at.
-                await Task.WhenAll(batch.Select(UploadAsync)).ConfigureAwait(false);
+                await Task.WhenAll(batch.Select(item => ShipAsync(item.Ship))).ConfigureAwait(false);
                 var highest = batch.Max(item => item.Sequence);
                 if (highest > Shipped) Interlocked.Exchange(ref _shipped, highest);
                 lock (_waitersLock)
@@ -83,15 +96,15 @@ internal sealed class LogShipper : IAsyncDisposable
         }
     }
 
-    // Retries until the store takes it, backing off up to 5 s between attempts.
-    async Task UploadAsync((string Key, Func<Stream> Content, long Sequence) item)
+    // Retries until it succeeds, backing off from 100 ms up to 5 s between attempts.
+    async Task ShipAsync(Func<IObjectStore, CancellationToken, Task> ship)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
             try
             {
-                await using (var content = item.Content()) await _store.PutAsync(item.Key, content, _stop.Token).ConfigureAwait(false);
+                await ship(_store, _stop.Token).ConfigureAwait(false);
                 LastError = null;
                 return;
             }

@@ -19,7 +19,7 @@ namespace Atoll.Server.Grains;
 /// </remarks>
 public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
     ILogger<DatabaseGrain> logger, QueryStats queryStats, ChangeLogSettings changeLogs, IOptions<TimeTravelOptions> timeTravel,
-    TimeProvider clock) : Grain, IDatabaseGrain
+    TimeProvider clock, OpenDatabases openDatabases) : Grain, IDatabaseGrain
 {
     readonly SemaphoreSlim _writeGate = new(1, 1);
     readonly RestoreRateLimit _restores = new(timeTravel.Value.RestoresPerWindow, timeTravel.Value.RestoreWindow, clock);
@@ -31,6 +31,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
         var uuid = this.GetPrimaryKeyString();
         // Rebuilds the file from its change log (local, else the object store) when it is missing or behind.
         _database = await Database.OpenAsync(files.File(uuid), engineOptions.Value, changeLogs.For(uuid), cancellationToken);
+        openDatabases.Touch(uuid);
         logger.LogDebug("Opened database {Uuid}", uuid);
     }
 
@@ -98,7 +99,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
         => Bookmark.TryParse(text, out var bookmark) ? bookmark
             : throw new D1Exception(D1ErrorCode.BadRequest, $"'{text}' is not a bookmark: expected XXXXXXXX-XXXXXXXX-XXXXXXXX-<32 hex>, lowercase.");
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_database is { } database && !_deleted)
         {
@@ -111,15 +112,22 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
                 logger.LogWarning(ex, "Could not measure database {Uuid} before closing it", this.GetPrimaryKeyString());
             }
         }
-        _database?.Dispose();
+        if (_database is not null) await _database.DisposeAsync();
         _database = null;
+        openDatabases.Closed(this.GetPrimaryKeyString());
         NativeHeap.TrimSoon(TimeSpan.FromSeconds(2));
+    }
+
+    public Task Close()
+    {
+        DeactivateOnIdle();
         return Task.CompletedTask;
     }
 
     public async Task<DatabaseReply> Query(DatabaseCall call, CancellationToken cancellationToken)
     {
         var database = Open();
+        openDatabases.Touch(this.GetPrimaryKeyString());
         IReadOnlyList<Statement> statements;
         bool isBatch;
         try

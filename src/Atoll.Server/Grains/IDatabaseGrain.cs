@@ -49,6 +49,10 @@ public interface IDatabaseGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("fork"), ResponseTimeout("01:00:00")]
     Task<TimeTravelReply> Fork(string bookmark, string path, CancellationToken cancellationToken = default);
 
+    /// <summary>Closes the database now (the open-database budget needs its file descriptors); the next call reopens it.</summary>
+    [Alias("close")]
+    Task Close();
+
     /// <summary>Closes the database, deletes its files and deactivates.</summary>
     [Alias("delete")]
     Task Delete();

@@ -55,6 +55,7 @@ public static class AtollApp
         builder.Services.AddSingleton<RequestBody>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<QueryStats>();
+        builder.Services.AddSingleton<OpenDatabases>();
         var timeTravel = builder.Configuration.GetSection(TimeTravelOptions.Section).Get<TimeTravelOptions>() ?? new TimeTravelOptions();
         var objectStore = builder.Configuration.GetSection(ObjectStoreOptions.Section).Get<ObjectStoreOptions>() ?? new ObjectStoreOptions();
         objectStore.Validate();

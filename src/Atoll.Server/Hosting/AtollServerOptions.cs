@@ -18,6 +18,9 @@ public sealed class AtollServerOptions
     /// <summary>How long a database stays open after its last request before its grain deactivates and closes it.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Most databases open at once; 0 derives it from the process's open-file limit.</summary>
+    public int MaxOpenDatabases { get; set; }
+
     /// <summary>Orleans silo port; 0 picks a free one.</summary>
     public int SiloPort { get; set; }
 

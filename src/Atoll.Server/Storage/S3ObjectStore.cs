@@ -17,7 +17,14 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public S3ObjectStore(ObjectStoreOptions options)
     {
         var config = new AmazonS3Config { ForcePathStyle = options.ForcePathStyle, AuthenticationRegion = options.Region, MaxErrorRetry = 1 };
-        if (!string.IsNullOrEmpty(options.ServiceUrl)) config.ServiceURL = options.ServiceUrl;
+        if (!string.IsNullOrEmpty(options.ServiceUrl))
+        {
+            config.ServiceURL = options.ServiceUrl;
+            // The SDK's default CRC checksums on every request and response are an AWS extension that several
+            // S3-compatible servers reject or omit; send and check them only where the API requires them.
+            config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
+            config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
+        }
         else config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Region);
         _client = options.AccessKey is { Length: > 0 }
             ? new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config)
