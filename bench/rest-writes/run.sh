@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # REST write throughput with the change log off vs on: single-row INSERTs (each its own commit) through
 # POST …/d1/database/{id}/query, wrk with 16 keep-alive connections (16 concurrent writers to one database).
-# Three servers run side by side, each measured in turn, alternating the order round by round:
-#   off:     --Atoll:TimeTravel:Enabled=false
-#   on:      the default (change log + the filesystem object store under <data>/objects)
+# Four servers run side by side, each measured in turn, alternating the order round by round:
+#   off:      --Atoll:TimeTravel:Enabled=false (SQLite synchronous=FULL: the WAL fsync is the durable record)
+#   on:       the default (change log + the filesystem object store under <data>/objects; the synced log entry is
+#             the durable record, SQLite at synchronous=NORMAL)
 #   on-local: change log, no object store (--Atoll:ObjectStore:Kind=None)
-#   on-normal: the default with --Atoll:Engine:SyncEveryCommit=false (SQLite synchronous=NORMAL: the synced log
-#             entry is the commit's only sync; see docs/time-travel.md for what that trades)
+#   on-full:  the default with --Atoll:Engine:SyncEveryCommit=true (SQLite fsyncs the WAL too: two syncs per commit)
 # Prints medians and ratios to "off". Usage: bench/rest-writes/run.sh [seconds per run (8)] [rounds (3)]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -15,8 +15,8 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 dotnet build -c Release -nologo -v quiet -clp:ErrorsOnly src/Atoll.Server
 
 work=$(mktemp -d); token="bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-names=(off on on-local on-normal); ports=(18791 18792 18793 18794)
-flags=("--Atoll:TimeTravel:Enabled=false" "" "--Atoll:ObjectStore:Kind=None" "--Atoll:Engine:SyncEveryCommit=false")
+names=(off on on-local on-full); ports=(18791 18792 18793 18794)
+flags=("--Atoll:TimeTravel:Enabled=false" "" "--Atoll:ObjectStore:Kind=None" "--Atoll:Engine:SyncEveryCommit=true")
 all=(0 1 2 3)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }

@@ -67,7 +67,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
         changeLog ??= new ChangeLogOptions();
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
-        if (!changeLog.Enabled) return new Database(path, options, null, Connection.Open(path, options, reader: false));
+        if (!changeLog.Enabled) return new Database(path, options, null, Connection.Open(path, options, reader: false, syncEveryCommit: options.SyncEveryCommit ?? true));
 
         if (!File.Exists(path) && changeLog.ObjectStore is not null)
             await LogHydration.FromObjectStoreAsync(path, changeLog, cancellationToken).ConfigureAwait(false);
@@ -75,13 +75,13 @@ public sealed class Database : IDisposable, IAsyncDisposable
         try
         {
             if (!File.Exists(path) && log.LastSequence >= 0) await RebuildAsync(log, path, log.LastSequence, cancellationToken).ConfigureAwait(false);
-            var writer = Connection.Open(path, options, reader: false);
+            var writer = Connection.Open(path, options, reader: false, syncEveryCommit: options.SyncEveryCommit ?? false);
             if (!log.Attach(writer))
             {
                 // The file is behind its log (its WAL was lost, or an older copy was put back): rebuild it.
                 writer.Dispose();
                 await RebuildAsync(log, path, log.LastSequence, cancellationToken).ConfigureAwait(false);
-                writer = Connection.Open(path, options, reader: false);
+                writer = Connection.Open(path, options, reader: false, syncEveryCommit: options.SyncEveryCommit ?? false);
                 if (!log.Attach(writer)) throw new InvalidDataException($"{path} is still behind its change log after a rebuild");
             }
             return new Database(path, options, log, writer);
@@ -107,7 +107,11 @@ public sealed class Database : IDisposable, IAsyncDisposable
     /// <exception cref="D1Exception">The SQL failed; nothing it did was kept.</exception>
     /// <seealso href="https://developers.cloudflare.com/d1/worker-api/d1-database/#batch"/>
     public EncodedResult Execute(QueryRequest request, CancellationToken cancellationToken = default)
-        => TryExecuteRead(request, cancellationToken) ?? ExecuteWrite(request, cancellationToken);
+    {
+        if (TryExecuteRead(request, cancellationToken) is not { } read) return ExecuteWrite(request, cancellationToken);
+        SyncLog(read.Bookmark); // an output gate: a read is answered only once what it saw is durable
+        return read;
+    }
 
     /// <summary>Runs the request on a reader if every statement is read-only; null (nothing ran) otherwise.</summary>
     /// <exception cref="D1Exception">The SQL failed, or a read-only request would write.</exception>
@@ -254,7 +258,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
             log.AppendRestore(sequence, target.Sequence, checksum.PageSize, checksum.Pages, page1, checksum);
             log.Snapshots.SaveLocal(sequence, Path);
 
-            _writer = Connection.Open(Path, Options, reader: false, state);
+            _writer = Connection.Open(Path, Options, reader: false, state, Options.SyncEveryCommit ?? false);
             log.Reattach(_writer);
             var writer = _writer;
             writer.AfterCommit = s => log.Capture(writer, s);

@@ -31,8 +31,12 @@ public sealed class EngineOptions
     /// <summary>Prepared statements kept per connection, so repeated SQL skips the parser.</summary>
     public int StatementCacheSize { get; set; } = 64;
 
-    /// <summary>When true (the default) every commit is fsynced before it is acknowledged (SQLite <c>synchronous=FULL</c>).</summary>
-    public bool SyncEveryCommit { get; set; } = true;
+    /// <summary>
+    /// Whether SQLite fsyncs the WAL at every commit (<c>synchronous=FULL</c>). Unset (the default): only when the database
+    /// keeps no change log — with one, the log entry, synced before the write is acknowledged, is the durable record, so
+    /// SQLite runs at <c>synchronous=NORMAL</c> and a file that comes back behind its log after a power loss is rebuilt from it.
+    /// </summary>
+    public bool? SyncEveryCommit { get; set; }
 
     /// <summary>The value reported as <c>meta.served_by</c>.</summary>
     public string ServedBy { get; set; } = "atoll";

@@ -76,7 +76,7 @@ internal sealed class Connection : IDisposable
     /// <summary>Why the last statement was interrupted: the time limit, or the caller's cancellation.</summary>
     public string? InterruptReason { get; private set; }
 
-    public static Connection Open(string path, EngineOptions options, bool reader, CommitState? state = null)
+    public static Connection Open(string path, EngineOptions options, bool reader, CommitState? state = null, bool syncEveryCommit = true)
     {
         var flags = (reader ? raw.SQLITE_OPEN_READONLY : raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE)
             | raw.SQLITE_OPEN_NOMUTEX | raw.SQLITE_OPEN_PRIVATECACHE;
@@ -95,7 +95,7 @@ internal sealed class Connection : IDisposable
             if (!reader)
             {
                 Exec(db, "PRAGMA journal_mode=WAL");
-                Exec(db, options.SyncEveryCommit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+                Exec(db, syncEveryCommit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
             }
             Exec(db, "PRAGMA foreign_keys=ON");
             raw.sqlite3_limit(db, SqliteLimitLength, options.MaxValueLength);

@@ -158,6 +158,11 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
                 await database.SyncLogAsync(result.Bookmark);
                 await Durable(database, result.Bookmark, cancellationToken);
             }
+            else
+            {
+                // An output gate: a read is answered only once the commits it saw are durable (immediate when they are).
+                await database.SyncLogAsync(result.Bookmark);
+            }
             queryStats.Record(this.GetPrimaryKeyString(), statements, result.Totals);
             return new DatabaseReply(result.Json, isBatch, null, null, result.Bookmark.ToString(), result.Totals);
         }
