@@ -112,7 +112,8 @@ internal sealed class StatementExecutor
     /// <summary>A request that is only <c>VACUUM</c> (or <c>VACUUM main</c>); never <c>VACUUM INTO</c>, which writes another file.</summary>
     static bool IsLoneVacuum(QueryRequest request)
     {
-        if (request.Statements is not [{ Sql: var sql, Params.Count: 0 }]) return false;
+        if (request.Statements is not [{ Sql: var sql, Params.Count: 0 }]
+            || !sql.AsSpan().TrimStart().StartsWith("VACUUM", StringComparison.OrdinalIgnoreCase)) return false; // no allocation on ordinary writes
         var words = sql.Trim().TrimEnd(';').Trim().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         return words is ["VACUUM" or "vacuum" or "Vacuum"] || (words is [var v, var schema]
             && v.Equals("VACUUM", StringComparison.OrdinalIgnoreCase) && schema.Equals("main", StringComparison.OrdinalIgnoreCase));

@@ -66,7 +66,7 @@ public static partial class DatabasesApi
         IGrainFactory grains)
     {
         var token = auth.ForAccount(context.Request, accountId);
-        if (!token.IsAccountEditor) throw ApiException.Forbidden("Authentication error: this API token may not create databases");
+        TokenAuthenticator.RequireAccountEditor(token, "create databases");
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
         var name = OptionalString(body, "name") ?? throw ApiException.BadRequest("Missing required field \"name\".");
         if (!NamePattern().IsMatch(name) || name.Length > 255)
@@ -96,7 +96,7 @@ public static partial class DatabasesApi
         CatalogStore catalog, RequestBody bodies, bool required)
     {
         var (token, database) = auth.ForDatabase(context.Request, accountId, databaseId);
-        if (token.Permission != TokenPermission.Edit) throw ApiException.Forbidden("Authentication error: this API token may only read");
+        TokenAuthenticator.RequireEdit(token);
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
         var mode = ReadReplicationMode(body);
         if (mode is null && required) throw ApiException.BadRequest("Missing required field \"read_replication\".");
@@ -108,7 +108,7 @@ public static partial class DatabasesApi
         CatalogStore catalog, IGrainFactory grains)
     {
         var (token, database) = auth.ForDatabase(request, accountId, databaseId);
-        if (token.Permission != TokenPermission.Edit) throw ApiException.Forbidden("Authentication error: this API token may only read");
+        TokenAuthenticator.RequireEdit(token);
         catalog.DeleteDatabase(database);
         await grains.GetGrain<IDatabaseGrain>(database.Uuid).Delete();
         return Envelope.Ok(json => json.WriteNullValue());

@@ -21,10 +21,7 @@ public static class TokensApi
     }
 
     static ApiToken Manager(HttpRequest request, string accountId, TokenAuthenticator auth)
-    {
-        var token = auth.ForAccount(request, accountId);
-        return token.IsAccountEditor ? token : throw ApiException.Forbidden("Authentication error: this API token may not manage tokens");
-    }
+        => TokenAuthenticator.RequireAccountEditor(auth.ForAccount(request, accountId), "manage tokens");
 
     static IResult List(string accountId, HttpRequest request, TokenAuthenticator auth, CatalogStore catalog)
     {

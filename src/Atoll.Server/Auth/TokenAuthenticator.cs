@@ -46,4 +46,14 @@ public sealed class TokenAuthenticator(CatalogStore catalog)
         if (database is null || !token.CanUseDatabase(database.Uuid)) throw ApiException.DatabaseNotFound();
         return (token, database);
     }
+
+    /// <summary>The token, required to have edit permission (writes, deletes, restores).</summary>
+    /// <exception cref="ApiException">403 for a read token.</exception>
+    public static ApiToken RequireEdit(ApiToken token)
+        => token.Permission == TokenPermission.Edit ? token : throw ApiException.Forbidden("Authentication error: this API token may only read");
+
+    /// <summary>The token, required to manage the whole account (create databases, manage tokens).</summary>
+    /// <exception cref="ApiException">403 naming what it may not do.</exception>
+    public static ApiToken RequireAccountEditor(ApiToken token, string action)
+        => token.IsAccountEditor ? token : throw ApiException.Forbidden($"Authentication error: this API token may not {action}");
 }

@@ -33,7 +33,7 @@ public static partial class ImportApi
         IGrainFactory grains, TransferFiles files, TransferSigner signer, TransferJobs jobs, ILoggerFactory loggers)
     {
         var (token, database) = auth.ForDatabase(context.Request, accountId, databaseId);
-        if (token.Permission != TokenPermission.Edit) throw ApiException.Forbidden("Authentication error: this API token may only read");
+        TokenAuthenticator.RequireEdit(token);
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
         var action = String(body, "action");
         var uuid = database.Uuid;

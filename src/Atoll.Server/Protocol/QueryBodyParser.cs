@@ -59,30 +59,7 @@ public static class QueryBodyParser
 
     static List<Statement> ReadTopObject(ref Utf8JsonReader reader, NumberBinding numbers, out bool isBatch)
     {
-        string? sql = null;
-        IReadOnlyList<SqlValue>? parameters = null;
-        List<Statement>? batch = null;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            var name = reader.GetString();
-            reader.Read();
-            switch (name)
-            {
-                case "sql":
-                    sql = ReadSql(ref reader, null);
-                    break;
-                case "params":
-                    parameters = ReadParams(ref reader, numbers, null);
-                    break;
-                case "batch":
-                    if (reader.TokenType != JsonTokenType.StartArray) throw Bad("Field \"batch\" must be an array of {\"sql\", \"params\"} objects.");
-                    batch = ReadArray(ref reader, numbers);
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-        }
+        var (sql, parameters) = ReadFields(ref reader, numbers, index: null, out var batch);
         if (batch is not null)
         {
             if (sql is not null) throw Bad("Give either \"sql\" or \"batch\", not both.");
@@ -96,8 +73,17 @@ public static class QueryBodyParser
 
     static Statement ReadStatement(ref Utf8JsonReader reader, NumberBinding numbers, int index)
     {
+        var (sql, parameters) = ReadFields(ref reader, numbers, index, out _);
+        return new Statement(sql ?? throw Bad($"Batch entry {index} is missing required field \"sql\"."), parameters ?? []);
+    }
+
+    /// <summary>Reads one object's <c>sql</c> and <c>params</c>; <c>batch</c> only at the top level (<paramref name="index"/> null).</summary>
+    static (string? Sql, IReadOnlyList<SqlValue>? Params) ReadFields(ref Utf8JsonReader reader, NumberBinding numbers, int? index,
+        out List<Statement>? batch)
+    {
         string? sql = null;
         IReadOnlyList<SqlValue>? parameters = null;
+        batch = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var name = reader.GetString();
@@ -110,12 +96,16 @@ public static class QueryBodyParser
                 case "params":
                     parameters = ReadParams(ref reader, numbers, index);
                     break;
+                case "batch" when index is null:
+                    if (reader.TokenType != JsonTokenType.StartArray) throw Bad("Field \"batch\" must be an array of {\"sql\", \"params\"} objects.");
+                    batch = ReadArray(ref reader, numbers);
+                    break;
                 default:
                     reader.Skip();
                     break;
             }
         }
-        return new Statement(sql ?? throw Bad($"Batch entry {index} is missing required field \"sql\"."), parameters ?? []);
+        return (sql, parameters);
     }
 
     static string ReadSql(ref Utf8JsonReader reader, int? index)

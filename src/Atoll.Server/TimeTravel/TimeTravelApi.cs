@@ -41,7 +41,7 @@ public static class TimeTravelApi
     static async Task<IResult> Restore(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, IGrainFactory grains)
     {
         var (token, database) = auth.ForDatabase(context.Request, accountId, databaseId);
-        RequireEdit(token);
+        TokenAuthenticator.RequireEdit(token);
         var grain = grains.GetGrain<IDatabaseGrain>(database.Uuid);
         var bookmark = await BookmarkFromQuery(context.Request, grain);
         if (bookmark.Error is { } error) return error;
@@ -64,7 +64,7 @@ public static class TimeTravelApi
         CatalogStore catalog, RequestBody bodies, DatabaseFiles files)
     {
         var (token, source) = auth.ForDatabase(context.Request, accountId, databaseId);
-        if (!token.IsAccountEditor) throw ApiException.Forbidden("Authentication error: this API token may not create databases");
+        TokenAuthenticator.RequireAccountEditor(token, "create databases");
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
         var name = body.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()!
             : throw ApiException.BadRequest("Missing required field \"name\" (the new database's name).");
@@ -127,10 +127,6 @@ public static class TimeTravelApi
             : throw ApiException.BadRequest($"'{text}' is not a timestamp: use RFC 3339 (2026-11-30T12:00:00Z) or unix seconds.");
     }
 
-    static void RequireEdit(ApiToken token)
-    {
-        if (token.Permission != TokenPermission.Edit) throw ApiException.Forbidden("Authentication error: this API token may only read");
-    }
 
     static IResult Failure(D1ErrorCode code, string message) => Envelope.Error(ApiException.StatusOf(code), (int)code, message);
 }
