@@ -4,8 +4,8 @@ namespace Atoll.Engine.Tests;
 
 public sealed class DatabaseTests
 {
-    // Long in SQL, small on disk: the write is still executing (not committing or logging) while the read runs.
-    const string SlowWrite = "INSERT INTO t SELECT count(*) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000) SELECT i FROM n)";
+    // Long in SQL (seconds, so a loaded machine cannot outrun it), small on disk: still executing while the read runs.
+    const string SlowWrite = "INSERT INTO t SELECT count(*) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000000) SELECT i FROM n)";
 
     [Fact]
     public async Task Execute_runs_reads_on_readers_while_a_write_is_running()
@@ -22,7 +22,7 @@ public sealed class DatabaseTests
         Assert.True(read.Totals.ReadOnly);
         Assert.Contains("\"v\":\"visible\",\"n\":0", System.Text.Encoding.UTF8.GetString(read.Json)); // the committed snapshot
         await write;
-        Assert.Equal("""[{"n":1,"i":5000000}]""", db.ResultsJson("SELECT count(*) AS n, max(i) AS i FROM t"));
+        Assert.Equal("""[{"n":1,"i":20000000}]""", db.ResultsJson("SELECT count(*) AS n, max(i) AS i FROM t"));
     }
 
     [Fact]
