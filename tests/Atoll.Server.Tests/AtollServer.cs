@@ -16,6 +16,9 @@ public sealed class AtollServer : IAsyncDisposable
     WebApplication _app = null!;
 
     public string DataDirectory { get; private set; } = "";
+
+    /// <summary>The server's services (for counters a test observes instead of timing).</summary>
+    public IServiceProvider Services => _app.Services;
     public string AdminToken { get; } = "test-admin-" + Guid.NewGuid().ToString("N");
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;

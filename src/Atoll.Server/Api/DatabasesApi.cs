@@ -119,8 +119,8 @@ public static partial class DatabasesApi
     {
         var (token, database) = auth.ForDatabase(context.Request, accountId, databaseId);
         var body = await bodies.ReadAsync(context.Request, context.RequestAborted);
-        var call = new DatabaseCall(body, NumberBinding.Exact, shape, StatementResults.EachStatement, token.Permission == TokenPermission.Read);
-        var reply = await grains.GetGrain<IDatabaseGrain>(database.Uuid).Query(call, context.RequestAborted);
+        var request = QueryRequestReader.Rest(body, shape, readOnly: token.Permission == TokenPermission.Read);
+        var reply = await grains.GetGrain<IDatabaseGrain>(database.Uuid).Query(request, context.RequestAborted);
         context.Response.Headers["x-d1-bookmark"] = reply.Bookmark;
         return reply.Success
             ? Envelope.Ok(reply.Json)

@@ -41,9 +41,8 @@ public static class BindingApi
         {
             var (token, database) = Resolve(context.Request, auth);
             var body = await bodies.ReadAsync(context.Request, context.RequestAborted);
-            var call = new DatabaseCall(body, NumberBinding.AsReal, ShapeOf(context.Request), StatementResults.LastStatement,
-                ReadOnly: token.Permission == TokenPermission.Read, DropCommentOnly: true);
-            var reply = await grains.GetGrain<IDatabaseGrain>(database.Uuid).Query(call, context.RequestAborted);
+            var request = QueryRequestReader.Binding(body, ShapeOf(context.Request), readOnly: token.Permission == TokenPermission.Read);
+            var reply = await grains.GetGrain<IDatabaseGrain>(database.Uuid).Query(request, context.RequestAborted);
             if (!reply.Success) return new BindingFailure(ApiException.StatusOf(reply.ErrorCode!.Value), reply.ErrorMessage!);
             // Always sent (as miniflare does): outside a session the shim ignores it, inside one it orders the session's reads.
             context.Response.Headers[BindingHeaders.SessionCommitToken] = reply.Bookmark;

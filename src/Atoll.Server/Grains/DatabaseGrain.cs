@@ -2,26 +2,26 @@ using Atoll.Engine;
 using Atoll.Server.Analytics;
 using Atoll.Server.Catalog;
 using Atoll.Server.Hosting;
-using Atoll.Server.Protocol;
 using Atoll.Server.TimeTravel;
 using Microsoft.Extensions.Options;
 
 namespace Atoll.Server.Grains;
 
 /// <summary>
-/// Owns one database file while active: opens it on activation, closes it when idle. Reads run inline on
-/// reader connections; writes queue behind an async gate and run off the activation's turn, so reads
-/// interleave with a running write instead of waiting for it.
+/// Owns one database file while active: opens it on activation, closes it when idle. Queries run off the activation's
+/// turn: reads in parallel on the reader connections (up to their count), writes one at a time; both pass the database's
+/// <see cref="QueryQueue"/>, which sheds what it cannot take in time with D1's overloaded error.
 /// </summary>
 /// <remarks>
-/// Not [Reentrant]: only <see cref="IDatabaseGrain.Query"/> interleaves, and it funnels every write through
-/// <see cref="_writeGate"/>, which (with the engine's own gate) keeps this the single writer of the file.
+/// Not [Reentrant]: only <see cref="IDatabaseGrain.Query"/> and the file operations interleave, and every write goes
+/// through the queue's write slot, which (with the engine's own gate) keeps this the single writer of the file. The
+/// caller's cancellation (a client that disconnects) reaches SQLite's progress handler and interrupts the statement.
 /// </remarks>
 public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
     ILogger<DatabaseGrain> logger, QueryStats queryStats, ChangeLogSettings changeLogs, IOptions<TimeTravelOptions> timeTravel,
-    TimeProvider clock, OpenDatabases openDatabases) : Grain, IDatabaseGrain
+    TimeProvider clock, OpenDatabases openDatabases, IOptions<AtollServerOptions> serverOptions, QueryActivity activity) : Grain, IDatabaseGrain
 {
-    readonly SemaphoreSlim _writeGate = new(1, 1);
+    readonly QueryQueue _queue = new(engineOptions.Value.ReaderCount, serverOptions.Value.MaxQueuedRequests, serverOptions.Value.MaxQueueWait, activity);
     readonly RestoreRateLimit _restores = new(timeTravel.Value.RestoresPerWindow, timeTravel.Value.RestoreWindow, clock);
     Database? _database;
     bool _deleted;
@@ -62,7 +62,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
             if (!_restores.TryTake())
                 throw new D1Exception(D1ErrorCode.Overloaded,
                     $"Too many restores: at most {timeTravel.Value.RestoresPerWindow} per {timeTravel.Value.RestoreWindow.TotalMinutes:0} minutes for a database.");
-            await _writeGate.WaitAsync(cancellationToken);
+            await _queue.WriteGate.WaitAsync(cancellationToken);
             try
             {
                 var (restored, previous) = await database.RestoreAsync(target, cancellationToken);
@@ -71,7 +71,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
             }
             finally
             {
-                _writeGate.Release();
+                _queue.WriteGate.Release();
             }
         }
         catch (D1Exception ex)
@@ -112,7 +112,11 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
                 logger.LogWarning(ex, "Could not measure database {Uuid} before closing it", this.GetPrimaryKeyString());
             }
         }
-        if (_database is not null) await _database.DisposeAsync();
+        if (_database is not null)
+        {
+            await _queue.DrainAsync(); // reads run off the turn: let them finish before their connections close
+            await _database.DisposeAsync();
+        }
         _database = null;
         openDatabases.Closed(this.GetPrimaryKeyString());
         NativeHeap.TrimSoon(TimeSpan.FromSeconds(2));
@@ -124,38 +128,17 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
         return Task.CompletedTask;
     }
 
-    public async Task<DatabaseReply> Query(DatabaseCall call, CancellationToken cancellationToken)
+    public async Task<DatabaseReply> Query(QueryRequest request, CancellationToken cancellationToken)
     {
         var database = Open();
-        openDatabases.Touch(this.GetPrimaryKeyString());
-        IReadOnlyList<Statement> statements;
-        bool isBatch;
+        var uuid = this.GetPrimaryKeyString();
+        openDatabases.Touch(uuid);
         try
         {
-            statements = QueryBodyParser.Parse(call.Body, call.Numbers, out isBatch);
-            if (call.DropCommentOnly) statements = CommentOnlySql.Drop(statements);
-        }
-        catch (D1Exception ex)
-        {
-            return DatabaseReply.Failure(ex, database.CurrentBookmark.ToString());
-        }
-        var request = new QueryRequest(statements, call.Shape, call.Results) { ReadOnly = call.ReadOnly };
-        try
-        {
-            var result = database.TryExecuteRead(request, cancellationToken);
+            var result = await ReadAsync(database, request, cancellationToken);
             if (result is null)
             {
-                await _writeGate.WaitAsync(cancellationToken);
-                try
-                {
-                    result = await Task.Run(() => database.ExecuteWriteUnsynced(request, cancellationToken), cancellationToken);
-                }
-                finally
-                {
-                    _writeGate.Release();
-                }
-                // Outside the gate: the next write commits while this one's log entry syncs, and one sync covers both.
-                await database.SyncLogAsync(result.Bookmark);
+                result = await WriteAsync(database, request, cancellationToken);
                 await Durable(database, result.Bookmark, cancellationToken);
             }
             else
@@ -163,8 +146,13 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
                 // An output gate: a read is answered only once the commits it saw are durable (immediate when they are).
                 await database.SyncLogAsync(result.Bookmark);
             }
-            queryStats.Record(this.GetPrimaryKeyString(), statements, result.Totals);
-            return new DatabaseReply(result.Json, isBatch, null, null, result.Bookmark.ToString(), result.Totals);
+            queryStats.Record(uuid, request.Statements, result.Totals);
+            return new DatabaseReply(result.Json, null, null, result.Bookmark.ToString());
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is D1Exception or OperationCanceledException)
+        {
+            activity.CallerCancelled(); // nobody reads this answer; what counts is that the statement stopped
+            throw new OperationCanceledException("The caller cancelled the query.", ex, cancellationToken);
         }
         catch (D1Exception ex)
         {
@@ -172,10 +160,36 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
         }
     }
 
+    /// <summary>Runs the request on a reader, off the activation's turn; null when it writes (nothing ran).</summary>
+    async Task<EncodedResult?> ReadAsync(Database database, QueryRequest request, CancellationToken cancellationToken)
+    {
+        using var slot = await _queue.EnterReadAsync(cancellationToken);
+        activity.ReadStarted();
+        try
+        {
+            return await Task.Run(() => database.TryExecuteRead(request, cancellationToken), CancellationToken.None);
+        }
+        finally
+        {
+            activity.ReadEnded();
+        }
+    }
+
+    /// <summary>Runs the request on the writer, off the activation's turn, and waits for its log entry to be synced.</summary>
+    async Task<EncodedResult> WriteAsync(Database database, QueryRequest request, CancellationToken cancellationToken)
+    {
+        EncodedResult result;
+        using (await _queue.EnterWriteAsync(cancellationToken))
+            result = await Task.Run(() => database.ExecuteWriteUnsynced(request, cancellationToken), CancellationToken.None);
+        // Outside the slot: the next write commits while this one's log entry syncs, and one sync covers both.
+        await database.SyncLogAsync(result.Bookmark);
+        return result;
+    }
+
     public async Task<ImportReply> Import(string path, CancellationToken cancellationToken)
     {
         var database = Open();
-        await _writeGate.WaitAsync(cancellationToken);
+        await _queue.WriteGate.WaitAsync(cancellationToken);
         try
         {
             // Off the activation's turn, as writes run: queries keep interleaving while the file streams in.
@@ -190,7 +204,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
         }
         finally
         {
-            _writeGate.Release();
+            _queue.WriteGate.Release();
         }
     }
 
@@ -240,22 +254,15 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
 
     public async Task Delete()
     {
-        await _writeGate.WaitAsync();
-        try
-        {
-            _deleted = true;
-            if (_database is not null) await _database.DisposeAsync();
-            _database = null;
-            var folder = files.Folder(this.GetPrimaryKeyString());
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            if (changeLogs.Store is { } store)
-                foreach (var key in await store.ListAsync(ChangeLogSettings.Prefix(this.GetPrimaryKeyString())))
-                    await store.DeleteAsync(key);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        await _queue.DrainAsync(); // queries in flight finish first; none start after (the slots are kept)
+        _deleted = true;
+        if (_database is not null) await _database.DisposeAsync();
+        _database = null;
+        var folder = files.Folder(this.GetPrimaryKeyString());
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        if (changeLogs.Store is { } store)
+            foreach (var key in await store.ListAsync(ChangeLogSettings.Prefix(this.GetPrimaryKeyString())))
+                await store.DeleteAsync(key);
         DeactivateOnIdle();
     }
 

@@ -4,24 +4,19 @@ namespace Atoll.Server.Grains;
 
 /// <summary>A database grain's answer: the encoded results, or a D1 error, and the bookmark it reflects.</summary>
 /// <param name="Json">UTF-8 JSON array of result objects; empty on error.</param>
-/// <param name="IsBatch">True when the request was a batch (an array or <c>batch</c>), so the reply must be an array.</param>
 /// <param name="ErrorCode">The v4 error code when the request failed.</param>
 /// <param name="ErrorMessage">D1's error text when the request failed.</param>
 /// <param name="Bookmark">The commit the results reflect.</param>
-/// <param name="Totals">Rows and timings, for accounting; null on error.</param>
 [GenerateSerializer, Immutable, Alias("atoll.database-reply")]
 public sealed record DatabaseReply(
     [property: Id(0)] byte[] Json,
-    [property: Id(1)] bool IsBatch,
-    [property: Id(2)] D1ErrorCode? ErrorCode,
-    [property: Id(3)] string? ErrorMessage,
-    [property: Id(4)] string Bookmark,
-    [property: Id(5)] QueryTotals? Totals)
+    [property: Id(1)] D1ErrorCode? ErrorCode,
+    [property: Id(2)] string? ErrorMessage,
+    [property: Id(3)] string Bookmark)
 {
     /// <summary>True when the request succeeded.</summary>
     public bool Success => ErrorCode is null;
 
     /// <summary>A failed reply.</summary>
-    public static DatabaseReply Failure(D1Exception error, string bookmark)
-        => new([], false, error.Code, error.Message, bookmark, null);
+    public static DatabaseReply Failure(D1Exception error, string bookmark) => new([], error.Code, error.Message, bookmark);
 }

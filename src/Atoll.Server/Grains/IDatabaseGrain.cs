@@ -7,9 +7,12 @@ namespace Atoll.Server.Grains;
 [Alias("atoll.database")]
 public interface IDatabaseGrain : IGrainWithStringKey
 {
-    /// <summary>Runs a query body; reads overlap each other and the writer, writes run one at a time.</summary>
+    /// <summary>
+    /// Runs a parsed request; reads run in parallel with each other and the writer, writes one at a time. The request is
+    /// never changed after the call, so it is passed without a copy.
+    /// </summary>
     [AlwaysInterleave, Alias("query")]
-    Task<DatabaseReply> Query(DatabaseCall call, CancellationToken cancellationToken = default);
+    Task<DatabaseReply> Query([Immutable] QueryRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Counts tables and measures the file.</summary>
     [AlwaysInterleave, Alias("stats")]

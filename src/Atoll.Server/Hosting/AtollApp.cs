@@ -6,7 +6,9 @@ using Atoll.Server.Api;
 using Atoll.Server.Auth;
 using Atoll.Server.Binding;
 using Atoll.Server.Catalog;
+using System.Text.Json;
 using Atoll.Server.Export;
+using Atoll.Server.Grains;
 using Atoll.Server.Import;
 using Atoll.Server.Transfers;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -56,6 +58,7 @@ public static class AtollApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<QueryStats>();
         builder.Services.AddSingleton<OpenDatabases>();
+        builder.Services.AddSingleton<QueryActivity>();
         var timeTravel = builder.Configuration.GetSection(TimeTravelOptions.Section).Get<TimeTravelOptions>() ?? new TimeTravelOptions();
         var objectStore = builder.Configuration.GetSection(ObjectStoreOptions.Section).Get<ObjectStoreOptions>() ?? new ObjectStoreOptions();
         objectStore.Validate();
@@ -80,9 +83,13 @@ public static class AtollApp
                 collection.CollectionAge = options.IdleTimeout;
                 collection.CollectionQuantum = TimeSpan.FromTicks(Math.Min(options.IdleTimeout.Ticks / 2, TimeSpan.FromMinutes(1).Ticks));
             });
+            // A grain call must outlast the engine's own limits, so the user gets D1's time-limit or overloaded error
+            // rather than Orleans' timeout (a 500): queue waits + the time limit + a durable upload, with a margin.
+            silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = GrainCallTimeout(options, engine, objectStore));
             // Engine types cross grain calls as JSON; within one silo, immutable messages are not copied at all.
             silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(
-                isSupported: type => type.Namespace?.StartsWith("Atoll.Engine", StringComparison.Ordinal) == true));
+                isSupported: type => type.Namespace?.StartsWith("Atoll.Engine", StringComparison.Ordinal) == true,
+                new JsonSerializerOptions { Converters = { new SqlValueJsonConverter() } }));
         });
 
         var app = builder.Build();
@@ -133,6 +140,16 @@ public static class AtollApp
         "None" => null,
         _ => new FileSystemObjectStore(store.Path ?? Path.Combine(Path.GetFullPath(options.DataDirectory), "objects")),
     });
+
+    /// <summary>
+    /// The longest a query's grain call can legitimately take: its wait for a reader, then for the writer, the engine's
+    /// time limit on each, and (with <c>WaitForUpload</c>) the upload; never below Orleans' default of 30 s.
+    /// </summary>
+    internal static TimeSpan GrainCallTimeout(AtollServerOptions options, EngineOptions engine, ObjectStoreOptions store)
+    {
+        var longest = 2 * options.MaxQueueWait + 2 * engine.MaxRequestDuration + (store.WaitForUpload ? store.UploadTimeout : TimeSpan.Zero);
+        return TimeSpan.FromTicks(Math.Max(longest.Ticks + TimeSpan.FromSeconds(30).Ticks, TimeSpan.FromSeconds(30).Ticks));
+    }
 
     static int FreePort()
     {

@@ -27,6 +27,15 @@ public sealed class AtollServerOptions
     /// <summary>Orleans gateway port; 0 picks a free one.</summary>
     public int GatewayPort { get; set; }
 
+    /// <summary>Requests that may wait for one busy database at once; more are refused with D1's overloaded error (7429, HTTP 429).</summary>
+    public int MaxQueuedRequests { get; set; } = 128;
+
+    /// <summary>How long a request may wait for a busy database before it is refused with D1's overloaded error.</summary>
+    public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On SIGTERM, how long requests in flight (writes included) may take to finish before the server closes anyway.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Name of the account created on first start.</summary>
     public string DefaultAccountName { get; set; } = "default";
 
@@ -36,6 +45,9 @@ public sealed class AtollServerOptions
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new InvalidOperationException("Atoll:DataDirectory must be set.");
         if (MaxRequestBodyBytes < 1024) throw new InvalidOperationException("Atoll:MaxRequestBodyBytes must be at least 1024.");
         if (IdleTimeout < TimeSpan.FromSeconds(1)) throw new InvalidOperationException("Atoll:IdleTimeout must be at least 1 second.");
+        if (MaxQueuedRequests < 0) throw new InvalidOperationException("Atoll:MaxQueuedRequests must be 0 or more.");
+        if (MaxQueueWait < TimeSpan.Zero) throw new InvalidOperationException("Atoll:MaxQueueWait must not be negative.");
+        if (ShutdownTimeout < TimeSpan.Zero) throw new InvalidOperationException("Atoll:ShutdownTimeout must not be negative.");
         if (AdminToken is { Length: < 16 }) throw new InvalidOperationException("ATOLL_ADMIN_TOKEN must be at least 16 characters.");
     }
 }
