@@ -42,12 +42,20 @@ public static class AtollApp
             ["--admin-token"] = "Atoll:AdminToken",
         });
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            // Orleans 10's watchdog starts its platform thread before it stamps the component check's start time, so the
+            // first check measures from 0 and warns "Participant check thread has not completed for <uptime>" on a
+            // healthy start. Its other warnings (stalls) only feed cluster membership, which one localhost silo has not.
+            .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error)
+            // "Hosting failed to start" + a stack trace: ServerCommand reports a failed start as one line instead.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         var options = builder.Configuration.GetSection(AtollServerOptions.Section).Get<AtollServerOptions>() ?? new AtollServerOptions();
         options.Validate();
         var engine = builder.Configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
         engine.Validate();
+        // SIGTERM: Kestrel stops accepting and lets requests in flight finish, then the silo closes every database.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
 
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(Options.Create(engine));
@@ -62,6 +70,10 @@ public static class AtollApp
         var timeTravel = builder.Configuration.GetSection(TimeTravelOptions.Section).Get<TimeTravelOptions>() ?? new TimeTravelOptions();
         var objectStore = builder.Configuration.GetSection(ObjectStoreOptions.Section).Get<ObjectStoreOptions>() ?? new ObjectStoreOptions();
         objectStore.Validate();
+        // Before anything touches the data: a second server on the same directory stops here. Created by the container
+        // (below, first of all services) so it is disposed last, after every database closed.
+        var dataLock = DataDirectoryLock.Acquire(Path.GetFullPath(options.DataDirectory));
+        builder.Services.AddSingleton(_ => dataLock);
         builder.Services.AddSingleton(Options.Create(timeTravel));
         builder.Services.AddSingleton(Options.Create(objectStore));
         builder.Services.AddSingleton(_ => ObjectStore(objectStore, options));
@@ -93,6 +105,7 @@ public static class AtollApp
         });
 
         var app = builder.Build();
+        app.Services.GetRequiredService<DataDirectoryLock>();
         app.UseMiddleware<ApiExceptionMiddleware>();
         app.MapGet("/healthz", () => Results.Json(new HealthStatus("ok"), ServerJson.Default.HealthStatus));
         app.MapAccountsApi();
@@ -122,14 +135,19 @@ public static class AtollApp
             File.WriteAllText(tokenFile, generated + "\n");
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
+        else if (options.AdminToken is not null && File.Exists(tokenFile) && File.ReadAllText(tokenFile).Trim() != options.AdminToken)
+        {
+            File.Delete(tokenFile); // it holds a token the one given now replaced: pointing anyone to it would mislead
+        }
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             logger.LogInformation("Atoll listening on {Addresses}", string.Join(", ", addresses));
             logger.LogInformation("Data directory: {DataDirectory}", dataDirectory);
             logger.LogInformation("Default account: {AccountId} ({AccountName})", account.Id, account.Name);
-            if (options.AdminToken is not null) logger.LogInformation("Admin token: taken from ATOLL_ADMIN_TOKEN / --admin-token");
-            else logger.LogInformation("Admin token: in {TokenFile}{New}", tokenFile, generated is null ? "" : " (generated now)");
+            if (options.AdminToken is not null) logger.LogInformation("Admin token: the one given with ATOLL_ADMIN_TOKEN / --admin-token");
+            else if (File.Exists(tokenFile)) logger.LogInformation("Admin token: in {TokenFile}{New}", tokenFile, generated is null ? "" : " (generated now)");
+            else logger.LogInformation("Admin token: the one last given with ATOLL_ADMIN_TOKEN / --admin-token (only its hash is stored)");
         });
     }
 
