@@ -33,9 +33,13 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public string Databases => $"/client/v4/accounts/{AccountId}/d1/database";
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, string adminToken, string[] settings, CancellationToken cancellationToken)
+    /// <summary>Starts the server and waits until it answers; with <paramref name="passToken"/> false it is started without
+    /// <c>--admin-token</c> and <paramref name="adminToken"/> is only what the client authenticates with.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, string adminToken, string[] settings, CancellationToken cancellationToken,
+        bool passToken = true)
     {
-        var start = StartInfo(["--urls", "http://127.0.0.1:0", "--data-dir", dataDirectory, "--admin-token", adminToken, .. settings]);
+        string[] token = passToken ? ["--admin-token", adminToken] : [];
+        var start = StartInfo(["--urls", "http://127.0.0.1:0", "--data-dir", dataDirectory, .. token, .. settings]);
         var server = new ServerProcess(ChildProcesses.Start(start));
         try
         {

@@ -32,13 +32,36 @@ export function serverDll() {
   throw new Error('Atoll.Server is not built: run `dotnet build src/Atoll.Server` first');
 }
 
-export async function startAtoll({ args = [], env = {}, timeoutMs = 60_000 } = {}) {
+// Every server started here, killed by PID when this test process ends — a failed or timed-out test included —
+// so no Atoll outlives its suite as an orphan.
+const live = new Set();
+function killAll() {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  live.clear();
+}
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  });
+}
+
+export async function startAtoll({ args = [], env = {}, timeoutMs = 180_000 } = {}) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'atoll-compat-'));
   const token = 'compat_' + randomBytes(18).toString('hex');
   const child = spawn('dotnet', [serverDll(), '--urls', 'http://127.0.0.1:0', '--data-dir', dataDir, '--admin-token', token, ...args], {
     env: { ...process.env, DOTNET_NOLOGO: '1', Logging__Console__FormatterName: 'simple', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Atoll did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
@@ -56,8 +79,14 @@ export async function startAtoll({ args = [], env = {}, timeoutMs = 60_000 } = {
       clearTimeout(timer);
       reject(new Error(`Atoll exited with ${code} before listening:\n${output}`));
     });
+  }).catch(async (error) => {
+    // Did not start in time (or exited): make sure it is gone before reporting why.
+    child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
   });
   child.removeAllListeners('exit');
+  child.once('exit', () => live.delete(child));
   const api = `${url}/client/v4`;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const accounts = await (await fetch(`${api}/accounts`, { headers })).json();
