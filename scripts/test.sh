@@ -15,7 +15,8 @@ scripts/compat-install.sh >/dev/null
 
 echo "== .NET tests"
 dotnet_status=0
-dotnet test Atoll.slnx --no-build -nologo -v quiet 2>&1 | tee "$logs/dotnet.log" || dotnet_status=$?
+# Quiet for passing tests; a failure prints its assertion message, stack trace and captured output (minimal console logger).
+dotnet test Atoll.slnx --no-build -nologo -v quiet --logger "console;verbosity=minimal" 2>&1 | tee "$logs/dotnet.log" || dotnet_status=$?
 
 echo "== compat suites (Node)"
 mapfile -t suites < <(cd tests/compat && find . -name '*.test.js' -not -path './node_modules/*' | sort)
@@ -26,4 +27,9 @@ sum() { grep -oE "$1" "$2" | grep -oE "[0-9]+" | awk '{s+=$1} END {print s+0}'; 
 passed=$(( $(sum 'Passed: +[0-9]+' "$logs/dotnet.log") + $(sum '^# pass [0-9]+' "$logs/node.log") ))
 failed=$(( $(sum 'Failed: +[0-9]+' "$logs/dotnet.log") + $(sum '^# fail [0-9]+' "$logs/node.log") ))
 echo "tests: $passed passed, $failed failed"
+if [ "$failed" -gt 0 ]; then
+  echo "failed:"
+  grep -hE '^\s+Failed [A-Za-z]' "$logs/dotnet.log" | sed 's/^ */  /' || true
+  grep -hE '^not ok ' "$logs/node.log" | sed 's/^/  /' || true
+fi
 [ "$dotnet_status" -eq 0 ] && [ "$node_status" -eq 0 ] && [ "$failed" -eq 0 ]
