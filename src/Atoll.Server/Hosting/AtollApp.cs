@@ -6,7 +6,6 @@ using Atoll.Server.Api;
 using Atoll.Server.Auth;
 using Atoll.Server.Binding;
 using Atoll.Server.Catalog;
-using System.Text.Json;
 using Atoll.Server.Export;
 using Atoll.Server.Grains;
 using Atoll.Server.Import;
@@ -101,7 +100,7 @@ public static class AtollApp
             // Engine types cross grain calls as JSON; within one silo, immutable messages are not copied at all.
             silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(
                 isSupported: type => type.Namespace?.StartsWith("Atoll.Engine", StringComparison.Ordinal) == true,
-                new JsonSerializerOptions { Converters = { new SqlValueJsonConverter() } }));
+                EngineTypesJson.Options));
         });
 
         var app = builder.Build();
