@@ -72,8 +72,8 @@ public sealed class AtollServer : IAsyncDisposable
         return body.Result.GetProperty("uuid").GetString()!;
     }
 
-    public async Task<Reply> QueryAsync(string database, object body, HttpClient? client = null, string endpoint = "query")
-        => await Reply.ReadAsync(await (client ?? Client).PostAsync($"{Databases()}/{database}/{endpoint}", Json(body)));
+    public async Task<Reply> QueryAsync(string database, object body, HttpClient? client = null, string endpoint = "query", string? accountId = null)
+        => await Reply.ReadAsync(await (client ?? Client).PostAsync($"{Databases(accountId)}/{database}/{endpoint}", Json(body)));
 
     public static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Atoll.Client.Embedded;
 
 namespace Atoll.Client.Admin;
 
@@ -13,7 +12,8 @@ internal sealed class TenantDatabases(IAdminBackend admin, AtollAdminOptions opt
         ArgumentNullException.ThrowIfNull(tenant);
         if (_open.TryGetValue(tenant, out var known)) return known;
         var name = options.TenantDatabasePrefix + tenant;
-        if (!DatabaseNames.IsValid(name)) throw new ArgumentException($"Tenant '{tenant}' gives the database name '{name}', but {DatabaseNames.Rule}.", nameof(tenant));
+        if (!Atoll.Engine.DatabaseName.IsValid(name))
+            throw new ArgumentException($"Tenant '{tenant}' gives the database name '{name}', which is not valid: {Atoll.Engine.DatabaseName.Rule}", nameof(tenant));
         if (options.CreateTenantDatabases) await admin.EnsureAsync(name, cancellationToken).ConfigureAwait(false);
         else if (await admin.GetDatabaseAsync(name, cancellationToken).ConfigureAwait(false) is null)
             throw new D1Exception(D1ErrorCodes.Error, $"No database '{name}' for tenant '{tenant}' (AtollAdmin:CreateTenantDatabases is off)", 7404);

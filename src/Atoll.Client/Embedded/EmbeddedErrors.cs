@@ -7,8 +7,7 @@ internal static class EmbeddedErrors
 
     public static D1Exception Duplicate() => new(D1ErrorCodes.Error, "A database with that name already exists", 7502);
 
-    public static D1Exception BadName() => new(D1ErrorCodes.Error,
-        "Database name must start with a letter or digit and contain only letters, digits, '_' and '-'.", 7400);
+    public static D1Exception BadName() => new(D1ErrorCodes.Error, Atoll.Engine.DatabaseName.Rule, 7400);
 
     public static D1Exception FromEngine(Atoll.Engine.D1Exception error)
         => new(D1ErrorCodes.Error, error.Message, (int)error.Code, error.IsTransient, error);

@@ -19,7 +19,7 @@ internal sealed class EmbeddedStore(string dataDirectory, EngineOptions engine)
     /// <exception cref="D1Exception">The name is not valid (7400) or taken (7502).</exception>
     public EmbeddedRecord Create(string name)
     {
-        if (!DatabaseNames.IsValid(name)) throw EmbeddedErrors.BadName();
+        if (!DatabaseName.IsValid(name)) throw EmbeddedErrors.BadName();
         lock (Gate)
         {
             var folder = Path.Combine(Root, name);
@@ -46,7 +46,7 @@ internal sealed class EmbeddedStore(string dataDirectory, EngineOptions engine)
     /// <summary>The database with this name or uuid, or null.</summary>
     public EmbeddedRecord? Find(string uuidOrName)
     {
-        if (DatabaseNames.IsValid(uuidOrName) && EmbeddedRecord.Read(Path.Combine(Root, uuidOrName, RecordFile)) is { } byName) return byName;
+        if (DatabaseName.IsValid(uuidOrName) && EmbeddedRecord.Read(Path.Combine(Root, uuidOrName, RecordFile)) is { } byName) return byName;
         return Guid.TryParse(uuidOrName, out _) ? List().FirstOrDefault(r => string.Equals(r.Uuid, uuidOrName, StringComparison.OrdinalIgnoreCase)) : null;
     }
 

@@ -33,24 +33,25 @@ public static partial class GraphqlApi
         return app;
     }
 
-    static async Task<IResult> Query(HttpContext context, TokenAuthenticator auth, CatalogStore catalog, QueryStats stats, RequestBody bodies)
+    static async Task<IResult> Query(HttpContext context, TokenAuthenticator auth, ICatalog catalog, QueryStats stats, RequestBody bodies)
     {
         try
         {
             var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
-            var query = body.TryGetProperty("query", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString()! : "";
-            var variables = body.TryGetProperty("variables", out var v) && v.ValueKind == JsonValueKind.Object ? v : default;
+            var query = body.OptionalString("query") ?? "";
+            var variablesBody = body.OptionalObject("variables");
+            var variables = variablesBody?.Element ?? default;
             var isInfo = query.Contains("d1AnalyticsAdaptiveGroups", StringComparison.Ordinal);
             var isInsights = query.Contains("d1QueriesAdaptiveGroups", StringComparison.Ordinal);
             if (isInfo == isInsights) return Error(StatusCodes.Status400BadRequest, Supported, "BAD_REQUEST");
 
-            var accountTag = variables.ValueKind == JsonValueKind.Object && variables.TryGetProperty("accountTag", out var a) ? a.GetString() : null;
+            var accountTag = variablesBody?.OptionalString("accountTag");
             if (string.IsNullOrEmpty(accountTag)) return Error(StatusCodes.Status400BadRequest, "variables.accountTag is required", "BAD_REQUEST");
-            var token = auth.ForAccount(context.Request, accountTag);
+            var token = await auth.ForAccountAsync(context.Request, accountTag);
             var filter = Filter(variables);
             var to = Instant(filter, "datetimeHour_leq") ?? DateTimeOffset.UtcNow;
             var from = Instant(filter, "datetimeHour_geq") ?? to.AddDays(-1);
-            var databases = catalog.Databases(accountTag).Where(d => token.CanUseDatabase(d.Uuid)).Select(d => d.Uuid)
+            var databases = (await catalog.DatabasesAsync(accountTag, cancellationToken: context.RequestAborted)).Where(d => token.CanUseDatabase(d.Uuid)).Select(d => d.Uuid)
                 .Where(id => !filter.TryGetValue("databaseId", out var wanted) || string.Equals(id, wanted, StringComparison.OrdinalIgnoreCase))
                 .ToList();
 

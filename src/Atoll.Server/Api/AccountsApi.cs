@@ -19,9 +19,9 @@ public static class AccountsApi
         return app;
     }
 
-    static IResult ListAccounts(HttpRequest request, TokenAuthenticator auth, CatalogStore catalog)
+    static async Task<IResult> ListAccounts(HttpRequest request, TokenAuthenticator auth, ICatalog catalog)
     {
-        var accounts = catalog.Accounts(auth.Authenticate(request));
+        var accounts = await catalog.AccountsAsync(await auth.AuthenticateAsync(request), request.HttpContext.RequestAborted);
         return Envelope.Ok(json =>
         {
             json.WriteStartArray();
@@ -31,20 +31,21 @@ public static class AccountsApi
     }
 
     /// <summary>Creates an account: only the server's admin token may.</summary>
-    static async Task<IResult> CreateAccount(HttpContext context, TokenAuthenticator auth, CatalogStore catalog, RequestBody bodies)
+    static async Task<IResult> CreateAccount(HttpContext context, TokenAuthenticator auth, ICatalog catalog, RequestBody bodies)
     {
-        if (!auth.Authenticate(context.Request).IsAdmin) throw ApiException.Forbidden("Authentication error: only the admin token may create accounts");
+        if (!(await auth.AuthenticateAsync(context.Request)).IsAdmin)
+            throw ApiException.Forbidden("Authentication error: only the admin token may create accounts");
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
-        if (!body.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
-            throw ApiException.BadRequest("Missing required field \"name\" (a non-empty string).");
-        var account = catalog.CreateAccount(name.GetString()!);
+        var name = body.OptionalString("name");
+        if (string.IsNullOrWhiteSpace(name)) throw ApiException.BadRequest("Missing required field \"name\" (a non-empty string).");
+        var account = await catalog.CreateAccountAsync(name, context.RequestAborted);
         return Envelope.Ok(json => WriteAccount(json, account));
     }
 
-    static IResult ListMemberships(HttpRequest request, TokenAuthenticator auth, CatalogStore catalog)
+    static async Task<IResult> ListMemberships(HttpRequest request, TokenAuthenticator auth, ICatalog catalog)
     {
-        var token = auth.Authenticate(request);
-        var accounts = catalog.Accounts(token);
+        var token = await auth.AuthenticateAsync(request);
+        var accounts = await catalog.AccountsAsync(token, request.HttpContext.RequestAborted);
         return Envelope.Ok(json =>
         {
             json.WriteStartArray();
@@ -64,12 +65,12 @@ public static class AccountsApi
         }, writeResultInfo: json => WritePage(json, accounts.Count));
     }
 
-    static IResult VerifyToken(HttpRequest request, TokenAuthenticator auth)
+    static async Task<IResult> VerifyToken(HttpRequest request, TokenAuthenticator auth)
     {
         ApiToken token;
         try
         {
-            token = auth.Authenticate(request);
+            token = await auth.AuthenticateAsync(request);
         }
         catch (ApiException ex) when (ex.Status == StatusCodes.Status401Unauthorized)
         {
@@ -85,10 +86,10 @@ public static class AccountsApi
     }
 
     /// <summary>API tokens have no user behind them; this names the token so tools can show an identity.</summary>
-    static IResult GetUser(HttpRequest request, TokenAuthenticator auth, CatalogStore catalog)
+    static async Task<IResult> GetUser(HttpRequest request, TokenAuthenticator auth, ICatalog catalog)
     {
-        var token = auth.Authenticate(request);
-        var account = catalog.FindAccount(token.AccountId);
+        var token = await auth.AuthenticateAsync(request);
+        var account = await catalog.FindAccountAsync(token.AccountId, request.HttpContext.RequestAborted);
         return Envelope.Ok(json =>
         {
             json.WriteStartObject();

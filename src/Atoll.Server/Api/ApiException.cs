@@ -32,8 +32,9 @@ public sealed class ApiException(int status, int code, string message) : Excepti
     /// <summary>403: the token may not do this.</summary>
     public static ApiException Forbidden(string message) => new(StatusCodes.Status403Forbidden, (int)D1ErrorCode.Authentication, message);
 
-    /// <summary>404 for a database the token's account does not have.</summary>
-    public static ApiException DatabaseNotFound() => new(StatusCodes.Status404NotFound, (int)D1ErrorCode.NotFound, "Not Found");
+    /// <summary>404 for a database the token's account does not have (or the token may not see): D1's "Not Found", naming it.</summary>
+    public static ApiException DatabaseNotFound(string databaseIdOrName)
+        => new(StatusCodes.Status404NotFound, (int)D1ErrorCode.NotFound, $"Not Found: no database '{databaseIdOrName}' in this account");
 
     /// <summary>400 with code 7400.</summary>
     public static ApiException BadRequest(string message) => new(StatusCodes.Status400BadRequest, (int)D1ErrorCode.BadRequest, message);

@@ -10,6 +10,8 @@ namespace Atoll.Server.Api;
 /// </summary>
 public static class TokensApi
 {
+    static readonly string[] Permissions = ["read", "edit"];
+
     /// <summary>Maps the token routes.</summary>
     public static IEndpointRouteBuilder MapTokensApi(this IEndpointRouteBuilder app)
     {
@@ -20,13 +22,13 @@ public static class TokensApi
         return app;
     }
 
-    static ApiToken Manager(HttpRequest request, string accountId, TokenAuthenticator auth)
-        => TokenAuthenticator.RequireAccountEditor(auth.ForAccount(request, accountId), "manage tokens");
+    static async ValueTask<ApiToken> Manager(HttpRequest request, string accountId, TokenAuthenticator auth)
+        => TokenAuthenticator.RequireAccountEditor(await auth.ForAccountAsync(request, accountId), "manage tokens");
 
-    static IResult List(string accountId, HttpRequest request, TokenAuthenticator auth, CatalogStore catalog)
+    static async Task<IResult> List(string accountId, HttpRequest request, TokenAuthenticator auth, ICatalog catalog)
     {
-        Manager(request, accountId, auth);
-        var tokens = catalog.Tokens(accountId);
+        await Manager(request, accountId, auth);
+        var tokens = await catalog.TokensAsync(accountId, request.HttpContext.RequestAborted);
         return Envelope.Ok(json =>
         {
             json.WriteStartArray();
@@ -35,36 +37,34 @@ public static class TokensApi
         }, writeResultInfo: json => AccountsApi.WritePage(json, tokens.Count));
     }
 
-    static async Task<IResult> Create(string accountId, HttpContext context, TokenAuthenticator auth, CatalogStore catalog, RequestBody bodies)
+    static async Task<IResult> Create(string accountId, HttpContext context, TokenAuthenticator auth, ICatalog catalog, RequestBody bodies)
     {
-        Manager(context.Request, accountId, auth);
+        await Manager(context.Request, accountId, auth);
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
-        var name = body.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "token";
-        var permission = body.TryGetProperty("permission", out var p) ? p.GetString() switch
+        var name = body.OptionalString("name") ?? "token";
+        var permission = body.OptionalEnum("permission", Permissions) switch
         {
             "read" => TokenPermission.Read,
-            "edit" => TokenPermission.Edit,
-            _ => throw ApiException.BadRequest("Field \"permission\" must be \"read\" or \"edit\"."),
-        } : TokenPermission.Edit;
+            _ => TokenPermission.Edit,
+        };
         List<string>? databases = null;
-        if (body.TryGetProperty("databases", out var list) && list.ValueKind != JsonValueKind.Null)
+        if (body.OptionalStrings("databases") is { } names)
         {
-            if (list.ValueKind != JsonValueKind.Array) throw ApiException.BadRequest("Field \"databases\" must be an array of database uuids or names.");
             databases = [];
-            foreach (var item in list.EnumerateArray())
+            foreach (var item in names)
             {
-                var database = item.ValueKind == JsonValueKind.String ? catalog.FindDatabase(accountId, item.GetString()!) : null;
-                databases.Add(database?.Uuid ?? throw ApiException.BadRequest($"Field \"databases\": no database {item} in this account."));
+                var database = await catalog.FindDatabaseAsync(accountId, item, context.RequestAborted);
+                databases.Add(database?.Uuid ?? throw ApiException.BadRequest($"Field \"databases\": no database '{item}' in this account."));
             }
         }
-        var (token, value) = catalog.CreateToken(accountId, name, permission, databases);
+        var (token, value) = await catalog.CreateTokenAsync(accountId, name, permission, databases, context.RequestAborted);
         return Envelope.Ok(json => Write(json, token, value));
     }
 
-    static IResult Revoke(string accountId, string tokenId, HttpRequest request, TokenAuthenticator auth, CatalogStore catalog)
+    static async Task<IResult> Revoke(string accountId, string tokenId, HttpRequest request, TokenAuthenticator auth, ICatalog catalog)
     {
-        Manager(request, accountId, auth);
-        return catalog.RevokeToken(accountId, tokenId)
+        await Manager(request, accountId, auth);
+        return await catalog.RevokeTokenAsync(accountId, tokenId, request.HttpContext.RequestAborted)
             ? Envelope.Ok(json => json.WriteNullValue())
             : Envelope.Error(StatusCodes.Status404NotFound, 7404, "Not Found");
     }

@@ -4,11 +4,11 @@ using Atoll.Server.Catalog;
 namespace Atoll.Server.Auth;
 
 /// <summary>Finds the API token of a request: <c>Authorization: Bearer &lt;token&gt;</c>, or <c>X-Auth-Key</c> as Cloudflare's legacy keys.</summary>
-public sealed class TokenAuthenticator(CatalogStore catalog)
+public sealed class TokenAuthenticator(ICatalog catalog)
 {
     /// <summary>The request's token.</summary>
     /// <exception cref="ApiException">401 when credentials are missing, malformed or unknown.</exception>
-    public ApiToken Authenticate(HttpRequest request)
+    public async ValueTask<ApiToken> AuthenticateAsync(HttpRequest request)
     {
         string? value = null;
         var authorization = request.Headers.Authorization.ToString();
@@ -23,27 +23,29 @@ public sealed class TokenAuthenticator(CatalogStore catalog)
             value = key.ToString().Trim();
         }
         if (string.IsNullOrEmpty(value)) throw ApiException.Unauthenticated("Authentication error: no API token was sent");
-        return catalog.FindToken(value) ?? throw ApiException.Unauthenticated("Authentication error: the API token is not valid");
+        return await catalog.FindTokenAsync(value, request.HttpContext.RequestAborted)
+            ?? throw ApiException.Unauthenticated("Authentication error: the API token is not valid");
     }
 
     /// <summary>The token, required to act on <paramref name="accountId"/>.</summary>
     /// <exception cref="ApiException">401 without a valid token; 403 when the token belongs to another account.</exception>
-    public ApiToken ForAccount(HttpRequest request, string accountId)
+    public async ValueTask<ApiToken> ForAccountAsync(HttpRequest request, string accountId)
     {
-        var token = Authenticate(request);
-        if (!token.CanUseAccount(accountId) || catalog.FindAccount(accountId) is null)
+        var token = await AuthenticateAsync(request);
+        if (!token.CanUseAccount(accountId) || await catalog.FindAccountAsync(accountId, request.HttpContext.RequestAborted) is null)
             throw new ApiException(StatusCodes.Status403Forbidden, 7403,
                 "The given account is not valid or is not authorized to access this service");
         return token;
     }
 
     /// <summary>The token and database, required to reach <paramref name="databaseIdOrName"/> in <paramref name="accountId"/>.</summary>
-    /// <exception cref="ApiException">401/403 as <see cref="ForAccount"/>; 404 when the account has no such database or the token is not scoped to it.</exception>
-    public (ApiToken Token, DatabaseRecord Database) ForDatabase(HttpRequest request, string accountId, string databaseIdOrName)
+    /// <exception cref="ApiException">401/403 as <see cref="ForAccountAsync"/>; 404 naming the database when the account has no such
+    /// database or the token is not scoped to it.</exception>
+    public async ValueTask<(ApiToken Token, DatabaseRecord Database)> ForDatabaseAsync(HttpRequest request, string accountId, string databaseIdOrName)
     {
-        var token = ForAccount(request, accountId);
-        var database = catalog.FindDatabase(accountId, databaseIdOrName);
-        if (database is null || !token.CanUseDatabase(database.Uuid)) throw ApiException.DatabaseNotFound();
+        var token = await ForAccountAsync(request, accountId);
+        var database = await catalog.FindDatabaseAsync(accountId, databaseIdOrName, request.HttpContext.RequestAborted);
+        if (database is null || !token.CanUseDatabase(database.Uuid)) throw ApiException.DatabaseNotFound(databaseIdOrName);
         return (token, database);
     }
 

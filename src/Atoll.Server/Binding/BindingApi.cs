@@ -39,7 +39,7 @@ public static class BindingApi
     {
         try
         {
-            var (token, database) = Resolve(context.Request, auth);
+            var (token, database) = await ResolveAsync(context.Request, auth);
             var body = await bodies.ReadAsync(context.Request, context.RequestAborted);
             var request = QueryRequestReader.Binding(body, ShapeOf(context.Request), readOnly: token.Permission == TokenPermission.Read);
             var reply = await grains.GetGrain<IDatabaseGrain>(database.Uuid).Query(request, context.RequestAborted);
@@ -60,7 +60,7 @@ public static class BindingApi
     {
         try
         {
-            var (_, database) = Resolve(context.Request, auth);
+            var (_, database) = await ResolveAsync(context.Request, auth);
             var path = await grains.GetGrain<IDatabaseGrain>(database.Uuid).Backup(context.RequestAborted);
             var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024,
                 FileOptions.Asynchronous | FileOptions.DeleteOnClose);
@@ -73,13 +73,13 @@ public static class BindingApi
     }
 
     /// <summary>The token and the database named by the injected headers.</summary>
-    static (ApiToken Token, DatabaseRecord Database) Resolve(HttpRequest request, TokenAuthenticator auth)
+    static async ValueTask<(ApiToken Token, DatabaseRecord Database)> ResolveAsync(HttpRequest request, TokenAuthenticator auth)
     {
         var databaseId = RequiredHeader(request, BindingHeaders.Database, "the binding's database (uuid or name)");
         var accountId = RequiredHeader(request, BindingHeaders.Account, "the account that owns the database");
         try
         {
-            return auth.ForDatabase(request, accountId, databaseId);
+            return await auth.ForDatabaseAsync(request, accountId, databaseId);
         }
         catch (ApiException ex) when (ex.Status == StatusCodes.Status404NotFound)
         {

@@ -26,17 +26,17 @@ public static class ExportApi
     static async Task<IResult> Export(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, RequestBody bodies,
         IGrainFactory grains, TransferFiles files, TransferSigner signer, TransferJobs jobs, ILoggerFactory loggers)
     {
-        var (_, database) = auth.ForDatabase(context.Request, accountId, databaseId);
+        var (_, database) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
-        if (!body.TryGetProperty("output_format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != "polling")
+        if (body.OptionalString("output_format") != "polling")
             throw ApiException.BadRequest("Field \"output_format\" must be \"polling\".");
         var options = DumpOptionsOf(body);
         var uuid = database.Uuid;
         var grain = grains.GetGrain<IDatabaseGrain>(uuid);
         string atBookmark;
-        if (body.TryGetProperty("current_bookmark", out var current) && current.ValueKind == JsonValueKind.String)
+        if (body.OptionalString("current_bookmark") is { } current)
         {
-            atBookmark = current.GetString()!;
+            atBookmark = current;
             if (!Bookmark.TryParse(atBookmark, out _)) throw ApiException.BadRequest($"Invalid bookmark '{atBookmark}'.");
             if (jobs.Find(JobKey(uuid, atBookmark, options)) is null)
                 return TransferJob.PollingFailure($"No export with these dump_options is running at bookmark {atBookmark}: start a new one without current_bookmark.");
@@ -76,27 +76,13 @@ public static class ExportApi
         return await job.PollAsync(context.RequestAborted);
     }
 
-    static DumpOptions DumpOptionsOf(JsonElement body)
+    static DumpOptions DumpOptionsOf(JsonBody body)
     {
-        if (!body.TryGetProperty("dump_options", out var dump) || dump.ValueKind == JsonValueKind.Null) return new DumpOptions();
-        if (dump.ValueKind != JsonValueKind.Object) throw ApiException.BadRequest("Field \"dump_options\" must be an object.");
-        bool Flag(string name) => dump.TryGetProperty(name, out var value) && value.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False or JsonValueKind.Null => false,
-            _ => throw ApiException.BadRequest($"Field \"dump_options.{name}\" must be a boolean."),
-        };
-        var tables = new List<string>();
-        if (dump.TryGetProperty("tables", out var list) && list.ValueKind != JsonValueKind.Null)
-        {
-            if (list.ValueKind != JsonValueKind.Array) throw ApiException.BadRequest("Field \"dump_options.tables\" must be an array of table names.");
-            foreach (var item in list.EnumerateArray())
-                tables.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw ApiException.BadRequest("Field \"dump_options.tables\" must hold strings."));
-        }
-        if (dump.TryGetProperty("compatibility", out var compatibility) && compatibility.ValueKind == JsonValueKind.String
-            && compatibility.GetString() is { } mode && mode != "d1")
+        if (body.OptionalObject("dump_options") is not { } dump) return new DumpOptions();
+        var tables = dump.OptionalStrings("tables") ?? [];
+        if (dump.OptionalString("compatibility") is { } mode && mode != "d1")
             throw ApiException.BadRequest($"dump_options.compatibility \"{mode}\" is not supported: Atoll writes D1's format, which includes virtual tables.");
-        var options = new DumpOptions { NoSchema = Flag("no_schema"), NoData = Flag("no_data"), Tables = tables };
+        var options = new DumpOptions { NoSchema = dump.OptionalBool("no_schema"), NoData = dump.OptionalBool("no_data"), Tables = [.. tables] };
         if (options.NoSchema && options.NoData) throw ApiException.BadRequest("dump_options.no_schema and no_data cannot both be true.");
         return options;
     }

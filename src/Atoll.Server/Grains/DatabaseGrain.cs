@@ -17,7 +17,7 @@ namespace Atoll.Server.Grains;
 /// through the queue's write slot, which (with the engine's own gate) keeps this the single writer of the file. The
 /// caller's cancellation (a client that disconnects) reaches SQLite's progress handler and interrupts the statement.
 /// </remarks>
-public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
+public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
     ILogger<DatabaseGrain> logger, QueryStats queryStats, ChangeLogSettings changeLogs, IOptions<TimeTravelOptions> timeTravel,
     TimeProvider clock, OpenDatabases openDatabases, IOptions<AtollServerOptions> serverOptions, QueryActivity activity) : Grain, IDatabaseGrain
 {
@@ -105,7 +105,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
         {
             try
             {
-                catalog.UpdateStats(this.GetPrimaryKeyString(), database.Stats());
+                await catalog.UpdateStatsAsync(this.GetPrimaryKeyString(), database.Stats(), cancellationToken);
             }
             catch (D1Exception ex)
             {
@@ -228,11 +228,11 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
 
     public Task<string> GetBookmark() => Task.FromResult(Open().CurrentBookmark.ToString());
 
-    public Task<DatabaseStats> GetStats()
+    public async Task<DatabaseStats> GetStats()
     {
         var stats = Open().Stats();
-        catalog.UpdateStats(this.GetPrimaryKeyString(), stats);
-        return Task.FromResult(stats);
+        await catalog.UpdateStatsAsync(this.GetPrimaryKeyString(), stats);
+        return stats;
     }
 
     public async Task<string> Backup(CancellationToken cancellationToken)

@@ -58,7 +58,7 @@ public static class AtollApp
 
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(Options.Create(engine));
-        builder.Services.AddSingleton(_ => new CatalogStore(Path.GetFullPath(options.DataDirectory)));
+        builder.Services.AddSingleton<ICatalog>(_ => new SqliteCatalog(Path.GetFullPath(options.DataDirectory)));
         builder.Services.AddSingleton<DatabaseFiles>();
         builder.Services.AddSingleton<TokenAuthenticator>();
         builder.Services.AddSingleton<RequestBody>();
@@ -116,7 +116,8 @@ public static class AtollApp
         app.MapTransfersApi();
         app.MapGraphqlApi();
         app.MapTimeTravelApi();
-        app.MapFallback((HttpRequest request) => BindingApi.IsBindingRequest(request) ? BindingApi.NoRoute(request)
+        // "{*path}", not MapFallback's default "{*path:nonfile}": a path ending in a file name (…/x.sql) gets the envelope too.
+        app.MapFallback("{*path}", (HttpRequest request) => BindingApi.IsBindingRequest(request) ? BindingApi.NoRoute(request)
             : Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NoRoute, "No route for the URI"));
         Bootstrap(app, options);
         return app;
@@ -126,8 +127,9 @@ public static class AtollApp
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Atoll");
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
-        var catalog = app.Services.GetRequiredService<CatalogStore>();
-        var (account, generated) = catalog.Bootstrap(options.DefaultAccountName, options.AdminToken);
+        var catalog = app.Services.GetRequiredService<ICatalog>();
+        // Start-up, before the server accepts requests: the single-node catalog completes synchronously.
+        var (account, generated) = catalog.BootstrapAsync(options.DefaultAccountName, options.AdminToken).AsTask().GetAwaiter().GetResult();
         var tokenFile = Path.Combine(dataDirectory, "admin-token");
         if (generated is not null)
         {

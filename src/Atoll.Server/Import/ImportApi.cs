@@ -32,10 +32,10 @@ public static partial class ImportApi
     static async Task<IResult> Import(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, RequestBody bodies,
         IGrainFactory grains, TransferFiles files, TransferSigner signer, TransferJobs jobs, ILoggerFactory loggers)
     {
-        var (token, database) = auth.ForDatabase(context.Request, accountId, databaseId);
+        var (token, database) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         TokenAuthenticator.RequireEdit(token);
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
-        var action = String(body, "action");
+        var action = body.OptionalString("action");
         var uuid = database.Uuid;
         switch (action)
         {
@@ -60,7 +60,7 @@ public static partial class ImportApi
             case "ingest":
             {
                 var etag = Etag(body);
-                var fileName = String(body, "filename") ?? throw ApiException.BadRequest("Missing required field \"filename\" (from the init response).");
+                var fileName = body.OptionalString("filename") ?? throw ApiException.BadRequest("Missing required field \"filename\" (from the init response).");
                 if (!string.Equals(fileName, etag + ".sql", StringComparison.OrdinalIgnoreCase))
                     throw ApiException.BadRequest($"Unknown filename '{fileName}': it does not match the etag (expected '{etag}.sql' from the init response).");
                 var path = files.Upload(uuid, etag);
@@ -70,7 +70,7 @@ public static partial class ImportApi
             }
             case "poll":
             {
-                var bookmark = String(body, "current_bookmark")
+                var bookmark = body.OptionalString("current_bookmark")
                     ?? throw ApiException.BadRequest("Missing required field \"current_bookmark\" (the at_bookmark of the last response).");
                 if (!Bookmark.TryParse(bookmark, out _)) throw ApiException.BadRequest($"Invalid bookmark '{bookmark}'.");
                 var job = jobs.Find(JobKey(uuid));
@@ -123,13 +123,10 @@ public static partial class ImportApi
 
     static string JobKey(string uuid) => "import:" + uuid;
 
-    static string Etag(JsonElement body)
+    static string Etag(JsonBody body)
     {
-        var etag = String(body, "etag") ?? throw ApiException.BadRequest("Missing required field \"etag\" (the MD5 of the file, as 32 hex digits).");
+        var etag = body.OptionalString("etag") ?? throw ApiException.BadRequest("Missing required field \"etag\" (the MD5 of the file, as 32 hex digits).");
         return Md5Hex().IsMatch(etag) ? etag.ToLowerInvariant()
             : throw ApiException.BadRequest($"Invalid etag '{etag}': it must be the file's MD5 as 32 hex digits.");
     }
-
-    static string? String(JsonElement body, string name)
-        => body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -44,6 +44,11 @@ public static class QueryBodyParser
         {
             throw Bad($"Malformed JSON in request body: {ex.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader decodes strings lazily: invalid UTF-8 or an unpaired surrogate escape fails in GetString.
+            throw Bad("Request body holds text that is not valid Unicode (invalid UTF-8 or an unpaired surrogate).");
+        }
     }
 
     static List<Statement> ReadArray(ref Utf8JsonReader reader, NumberBinding numbers)
@@ -126,7 +131,7 @@ public static class QueryBodyParser
                 JsonTokenType.True => Number(1, numbers),
                 JsonTokenType.False => Number(0, numbers),
                 JsonTokenType.String => SqlValue.FromUtf8Text(reader.HasValueSequence || reader.ValueIsEscaped
-                    ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan.ToArray()),
+                    ? Encoding.UTF8.GetBytes(reader.GetString()!) : ValidUtf8(reader.ValueSpan)),
                 JsonTokenType.Number => ReadNumber(ref reader, numbers),
                 JsonTokenType.StartArray => ReadBlob(ref reader),
                 _ => throw TypeError(ref reader),
@@ -134,6 +139,11 @@ public static class QueryBodyParser
         }
         return values;
     }
+
+    /// <summary>Unescaped text goes to SQLite as is, so it is checked here: SQLite would store invalid UTF-8 and fail later.</summary>
+    static byte[] ValidUtf8(ReadOnlySpan<byte> text)
+        => System.Text.Unicode.Utf8.IsValid(text) ? text.ToArray()
+            : throw Bad("Request body holds text that is not valid Unicode (invalid UTF-8 or an unpaired surrogate).");
 
     static SqlValue Number(long value, NumberBinding numbers)
         => numbers == NumberBinding.AsReal ? SqlValue.FromReal(value) : SqlValue.FromInteger(value);

@@ -28,7 +28,7 @@ public static class TimeTravelApi
 
     static async Task<IResult> GetBookmark(string accountId, string databaseId, HttpRequest request, TokenAuthenticator auth, IGrainFactory grains)
     {
-        var (_, database) = auth.ForDatabase(request, accountId, databaseId);
+        var (_, database) = await auth.ForDatabaseAsync(request, accountId, databaseId);
         var reply = await grains.GetGrain<IDatabaseGrain>(database.Uuid).BookmarkAt(Timestamp(request));
         return reply.ErrorCode is { } code ? Failure(code, reply.Error!) : Envelope.Ok(json =>
         {
@@ -40,7 +40,7 @@ public static class TimeTravelApi
 
     static async Task<IResult> Restore(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, IGrainFactory grains)
     {
-        var (token, database) = auth.ForDatabase(context.Request, accountId, databaseId);
+        var (token, database) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         TokenAuthenticator.RequireEdit(token);
         var grain = grains.GetGrain<IDatabaseGrain>(database.Uuid);
         var bookmark = await BookmarkFromQuery(context.Request, grain);
@@ -61,28 +61,30 @@ public static class TimeTravelApi
     /// database is in the same account; the reply is its database object with <c>forked_from</c>.
     /// </summary>
     static async Task<IResult> Fork(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, IGrainFactory grains,
-        CatalogStore catalog, RequestBody bodies, DatabaseFiles files)
+        ICatalog catalog, RequestBody bodies, DatabaseFiles files)
     {
-        var (token, source) = auth.ForDatabase(context.Request, accountId, databaseId);
+        var (token, source) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         TokenAuthenticator.RequireAccountEditor(token, "create databases");
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
-        var name = body.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()!
-            : throw ApiException.BadRequest("Missing required field \"name\" (the new database's name).");
+        var name = body.RequiredString("name", "the new database's name");
+        // Checked before any work: the catalog refuses it too, but only after the fork's bookmark was looked up.
+        if (!DatabaseName.IsValid(name)) throw ApiException.BadRequest(DatabaseName.Rule);
         var grain = grains.GetGrain<IDatabaseGrain>(source.Uuid);
         string bookmark;
-        if (body.TryGetProperty("bookmark", out var b) && b.ValueKind == JsonValueKind.String) bookmark = b.GetString()!;
+        if (body.OptionalString("bookmark") is { } given) bookmark = given;
         else
         {
-            var at = body.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.String ? ParseTimestamp(t.GetString()!) : (DateTimeOffset?)null;
+            var at = body.OptionalString("timestamp") is { } timestamp ? ParseTimestamp(timestamp) : (DateTimeOffset?)null;
             var found = await grain.BookmarkAt(at);
             if (found.ErrorCode is { } code) return Failure(code, found.Error!);
             bookmark = found.Bookmark!;
         }
-        var created = catalog.CreateDatabase(accountId, name, source.LocationHint, source.Jurisdiction, "disabled");
+        var created = await catalog.CreateDatabaseAsync(accountId, name,
+            new DatabasePlacement(source.LocationHint, source.Jurisdiction, "disabled"), context.RequestAborted);
         var reply = await grain.Fork(bookmark, files.File(created.Uuid), context.RequestAborted);
         if (reply.ErrorCode is { } failed)
         {
-            catalog.DeleteDatabase(created);
+            await catalog.DeleteDatabaseAsync(created, CancellationToken.None);
             var folder = files.Folder(created.Uuid);
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             return Failure(failed, reply.Error!);

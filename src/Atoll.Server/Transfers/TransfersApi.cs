@@ -29,12 +29,13 @@ public static partial class TransfersApi
         return app;
     }
 
-    static async Task<IResult> Upload(string uuid, string fileName, HttpContext context, TransferSigner signer, TransferFiles files, CatalogStore catalog)
+    static async Task<IResult> Upload(string uuid, string fileName, HttpContext context, TransferSigner signer, TransferFiles files, ICatalog catalog)
     {
         if (signer.Check(context.Request) is { } problem) return Forbidden(problem);
         var name = UploadName().Match(fileName);
         if (!name.Success || !Guid.TryParse(uuid, out _)) return Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NotFound, "Not Found");
-        if (catalog.FindDatabase(uuid) is null) return Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NotFound, "Not Found");
+        if (await catalog.FindDatabaseByUuidAsync(uuid, context.RequestAborted) is null)
+            return Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NotFound, $"Not Found: no database '{uuid}'");
         if (context.Request.ContentLength > MaxUploadBytes) return TooLarge();
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxUploadBytes;
 
@@ -49,7 +50,7 @@ public static partial class TransfersApi
             {
                 var buffer = new byte[128 * 1024];
                 int read;
-                while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+                while ((read = await ReadAsync(context, buffer)) > 0)
                 {
                     length += read;
                     if (length > MaxUploadBytes) return TooLarge();
@@ -86,6 +87,18 @@ public static partial class TransfersApi
         var path = files.Export(uuid, fileName);
         if (!File.Exists(path)) return Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NotFound, "Not Found: the export was deleted or has expired");
         return Results.File(path, "application/sql", fileName);
+    }
+
+    static async ValueTask<int> ReadAsync(HttpContext context, byte[] buffer)
+    {
+        try
+        {
+            return await context.Request.Body.ReadAsync(buffer, context.RequestAborted);
+        }
+        catch (IOException ex) when (ex is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)
+        {
+            throw RequestBody.Malformed(ex);
+        }
     }
 
     static IResult Forbidden(string problem)

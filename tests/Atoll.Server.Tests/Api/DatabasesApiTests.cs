@@ -70,8 +70,10 @@ public sealed class DatabasesApiTests(ServerFixture fixture)
     [Fact]
     public async Task Get_answers_404_7404_for_an_unknown_database()
     {
-        var reply = await Reply.ReadAsync(await _server.Client.GetAsync($"{_server.Databases()}/{Guid.NewGuid()}", Ct));
-        Assert.Equal((404, false, 7404, "Not Found"), (reply.Status, reply.Success, reply.ErrorCode, reply.ErrorMessage));
+        var uuid = Guid.NewGuid().ToString();
+        var reply = await Reply.ReadAsync(await _server.Client.GetAsync($"{_server.Databases()}/{uuid}", Ct));
+        Assert.Equal((404, false, 7404), (reply.Status, reply.Success, reply.ErrorCode));
+        Assert.Equal($"Not Found: no database '{uuid}' in this account", reply.ErrorMessage);
     }
 
     [Fact]

@@ -20,6 +20,40 @@ public sealed class TimeTravelApiTests(ServerFixture fixture)
         => (await _server.QueryAsync(uuid, new { sql = "SELECT group_concat(v) AS v FROM (SELECT v FROM t ORDER BY rowid)" }))
             .Result[0].GetProperty("results")[0].GetProperty("v").ToString();
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("a/b")]
+    [InlineData("../../etc")]
+    [InlineData("a\u0000b")]
+    [InlineData("-x")]
+    public async Task Fork_refuses_names_outside_the_naming_rule_and_creates_nothing(string name)
+    {
+        var uuid = await _server.CreateDatabaseAsync();
+        var before = await DatabaseCountAsync();
+        var reply = await Reply.ReadAsync(await _server.Client.PostAsync($"{_server.Databases()}/{uuid}/fork", AtollServer.Json(new { name }), Ct));
+        Assert.Equal((400, false, 7400), (reply.Status, reply.Success, reply.ErrorCode));
+        Assert.Contains("Database name must start with a letter or digit", reply.ErrorMessage);
+        Assert.Equal(before, await DatabaseCountAsync());
+    }
+
+    [Fact]
+    public async Task Fork_refuses_a_5000_character_name_and_another_databases_uuid()
+    {
+        var uuid = await _server.CreateDatabaseAsync();
+        var other = await _server.CreateDatabaseAsync();
+        foreach (var name in new[] { new string('a', 5000), other })
+        {
+            var reply = await Reply.ReadAsync(await _server.Client.PostAsync($"{_server.Databases()}/{uuid}/fork", AtollServer.Json(new { name }), Ct));
+            Assert.Equal((400, 7400), (reply.Status, reply.ErrorCode));
+        }
+        // The uuid still names the other database, not a fork.
+        var get = await Reply.ReadAsync(await _server.Client.GetAsync($"{_server.Databases()}/{other}", Ct));
+        Assert.Equal(other, get.Result.GetProperty("uuid").GetString());
+    }
+
+    async Task<int> DatabaseCountAsync()
+        => (await Reply.ReadAsync(await _server.Client.GetAsync(_server.Databases(), Ct))).Body.GetProperty("result_info").GetProperty("total_count").GetInt32();
+
     [Fact]
     public async Task Restore_goes_back_to_a_bookmark_and_can_be_undone_and_redone()
     {

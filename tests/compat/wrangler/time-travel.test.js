@@ -190,29 +190,56 @@ describe('wrangler d1 time-travel against Atoll', () => {
   });
 });
 
-describe('wrangler d1 time-travel with a short retention and restore limit', () => {
+/**
+ * Waits until the server itself says that `moment` is beyond its retention window: from then on every commit made before it
+ * has expired too (time only moves on). Asks the server rather than sleeping for the window, so a slow machine cannot race it.
+ */
+async function waitUntilExpired(server, uuid, moment) {
+  const url = `${server.api}/accounts/${server.accountId}/d1/database/${uuid}/time_travel/bookmark?timestamp=${encodeURIComponent(moment.toISOString())}`;
+  for (;;) {
+    const reply = await (await fetch(url, { headers: { authorization: `Bearer ${server.token}` } })).json();
+    if (!reply.success && /beyond the retention window/.test(reply.errors[0].message)) return;
+    await sleep(200);
+  }
+}
+
+describe('wrangler d1 time-travel with a short retention', () => {
   let server;
-  before(async () => {
-    server = await startAtoll({ args: ['--Atoll:TimeTravel:Retention=00:00:10', '--Atoll:TimeTravel:RestoresPerWindow=2'] });
-  });
+  before(async () => { server = await startAtoll({ args: ['--Atoll:TimeTravel:Retention=00:00:02'] }); });
   after(async () => { await server?.dispose(); });
 
-  test('an expired bookmark and the restore rate limit are errors wrangler shows', async () => {
-    const name = 'tt-limits';
+  test('an expired bookmark is an error wrangler shows, and nothing changes', async () => {
+    const name = 'tt-expired';
     const { db, project } = await databaseWithTable(server, name);
-    // Read over REST, just before use: a wrangler run takes seconds, and these bookmarks expire in 10.
-    const fresh = async () => (await server.call('GET', `/accounts/${server.accountId}/d1/database/${db.uuid}/time_travel/bookmark`)).bookmark;
     try {
       await execute(project, name, "INSERT INTO t VALUES ('old')");
-      const old = await currentBookmark(project, name);
-      await sleep(10_500);
+      const old = (await server.call('GET', `/accounts/${server.accountId}/d1/database/${db.uuid}/time_travel/bookmark`)).bookmark;
+      await waitUntilExpired(server, db.uuid, new Date());
       await execute(project, name, "INSERT INTO t VALUES ('new')");
       failed(await project.run(['d1', 'time-travel', 'restore', name, `--bookmark=${old}`]),
-        new RegExp(`Bookmark ${old} has expired: it is older than the retention window \\(00:00:10\\)\\. \\[code: 7400\\]`));
+        new RegExp(`Bookmark ${old} has expired: it is older than the retention window \\(00:00:02\\)\\. \\[code: 7400\\]`));
       assert.deepEqual(await values(project, name), ['old', 'new']);
+    } finally {
+      await project.dispose();
+    }
+  });
+});
 
-      for (let i = 0; i < 2; i++) ok(await project.run(['d1', 'time-travel', 'restore', name, `--bookmark=${await fresh()}`, '--json']));
-      failed(await project.run(['d1', 'time-travel', 'restore', name, `--bookmark=${await fresh()}`, '--json']),
+// The default (30-day) retention: however slowly wrangler runs, the bookmarks it restores stay valid.
+describe('wrangler d1 time-travel with a restore limit', () => {
+  let server;
+  before(async () => { server = await startAtoll({ args: ['--Atoll:TimeTravel:RestoresPerWindow=2'] }); });
+  after(async () => { await server?.dispose(); });
+
+  test('the restore rate limit is an error wrangler shows', async () => {
+    const name = 'tt-limits';
+    const { db, project } = await databaseWithTable(server, name);
+    const current = async () => (await server.call('GET', `/accounts/${server.accountId}/d1/database/${db.uuid}/time_travel/bookmark`)).bookmark;
+    try {
+      await execute(project, name, "INSERT INTO t VALUES ('old')");
+      await execute(project, name, "INSERT INTO t VALUES ('new')");
+      for (let i = 0; i < 2; i++) ok(await project.run(['d1', 'time-travel', 'restore', name, `--bookmark=${await current()}`, '--json']));
+      failed(await project.run(['d1', 'time-travel', 'restore', name, `--bookmark=${await current()}`, '--json']),
         /Too many restores: at most 2 per 10 minutes for a database\. \[code: 7429\]/);
       assert.deepEqual(await values(project, name), ['old', 'new']);
     } finally {

@@ -8,11 +8,11 @@ using Microsoft.Data.Sqlite;
 namespace Atoll.Server.Catalog;
 
 /// <summary>
-/// Accounts, databases and API tokens, kept in <c>catalog.db</c> and mirrored in memory so that every
-/// request's authentication and name lookup costs no I/O.
+/// The single-node <see cref="ICatalog"/>: accounts, databases and API tokens kept in <c>catalog.db</c> and mirrored in memory,
+/// indexed by uuid, by (account, name) and by token hash, so every request's authentication and lookup costs no I/O.
 /// </summary>
-/// <remarks>Thread-safe: writes are serialised and update the mirror after they commit.</remarks>
-public sealed class CatalogStore : IDisposable
+/// <remarks>Thread-safe: writes are serialised and update the mirror after they commit. Every method completes synchronously.</remarks>
+public sealed class SqliteCatalog : ICatalog, IDisposable
 {
     const string Schema = """
         CREATE TABLE IF NOT EXISTS accounts(id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -29,10 +29,12 @@ public sealed class CatalogStore : IDisposable
     readonly Lock _writes = new();
     readonly ConcurrentDictionary<string, Account> _accounts = new();
     readonly ConcurrentDictionary<string, DatabaseRecord> _databases = new(StringComparer.OrdinalIgnoreCase);
+    readonly ConcurrentDictionary<(string AccountId, string Name), DatabaseRecord> _databasesByName = new();
     readonly ConcurrentDictionary<string, ApiToken> _tokensByHash = new();
+    readonly ConcurrentDictionary<string, ApiToken> _tokensById = new();
 
     /// <summary>Opens (creating if needed) the catalog in <paramref name="dataDirectory"/> and loads it into memory.</summary>
-    public CatalogStore(string dataDirectory)
+    public SqliteCatalog(string dataDirectory)
     {
         Directory.CreateDirectory(dataDirectory);
         _connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "catalog.db")};Pooling=False");
@@ -42,13 +44,13 @@ public sealed class CatalogStore : IDisposable
         Load();
     }
 
-    /// <summary>Creates the default account and admin token on first start, or re-keys the admin token when one is given.</summary>
-    /// <returns>The admin token's value when it was generated now; null otherwise.</returns>
-    public (Account Account, string? GeneratedToken) Bootstrap(string defaultAccountName, string? adminToken)
+    /// <inheritdoc/>
+    public ValueTask<(Account Account, string? GeneratedToken)> BootstrapAsync(string defaultAccountName, string? adminToken,
+        CancellationToken cancellationToken = default)
     {
         lock (_writes)
         {
-            var account = _accounts.Values.OrderBy(a => a.CreatedAt).FirstOrDefault() ?? CreateAccount(defaultAccountName);
+            var account = _accounts.Values.OrderBy(a => a.CreatedAt).FirstOrDefault() ?? InsertAccount(defaultAccountName);
             var admin = _tokensByHash.Values.FirstOrDefault(t => t.IsAdmin);
             string? generated = null;
             if (adminToken is not null)
@@ -64,126 +66,145 @@ public sealed class CatalogStore : IDisposable
                 generated = NewSecret();
                 InsertToken(account.Id, "admin", generated, TokenPermission.Edit, null, isAdmin: true);
             }
-            return (account, generated);
+            return ValueTask.FromResult((account, generated));
         }
     }
 
-    /// <summary>The token with this secret value, or null.</summary>
-    public ApiToken? FindToken(string value) => _tokensByHash.GetValueOrDefault(Hash(value));
+    /// <inheritdoc/>
+    public ValueTask<ApiToken?> FindTokenAsync(string value, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(_tokensByHash.GetValueOrDefault(Hash(value)));
 
-    /// <summary>The account with this id, or null.</summary>
-    public Account? FindAccount(string id) => _accounts.GetValueOrDefault(id);
+    /// <inheritdoc/>
+    public ValueTask<Account?> FindAccountAsync(string id, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(_accounts.GetValueOrDefault(id));
 
-    /// <summary>Every account the token may see.</summary>
-    public IReadOnlyList<Account> Accounts(ApiToken token)
-        => [.. _accounts.Values.Where(a => token.CanUseAccount(a.Id)).OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)];
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<Account>> AccountsAsync(ApiToken token, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult<IReadOnlyList<Account>>(
+            [.. _accounts.Values.Where(a => token.CanUseAccount(a.Id)).OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)]);
 
-    /// <summary>Creates an account.</summary>
-    public Account CreateAccount(string name)
+    /// <inheritdoc/>
+    public ValueTask<Account> CreateAccountAsync(string name, CancellationToken cancellationToken = default)
     {
-        lock (_writes)
-        {
-            var account = new Account(RandomNumberGenerator.GetHexString(32, lowercase: true), name, DateTimeOffset.UtcNow);
-            Exec("INSERT INTO accounts(id, name, created_at) VALUES ($id, $name, $at)",
-                ("$id", account.Id), ("$name", name), ("$at", account.CreatedAt.ToString("O")));
-            _accounts[account.Id] = account;
-            return account;
-        }
+        lock (_writes) return ValueTask.FromResult(InsertAccount(name));
     }
 
-    /// <summary>The account's databases ordered by creation, optionally those whose name contains <paramref name="nameFilter"/>.</summary>
-    public IReadOnlyList<DatabaseRecord> Databases(string accountId, string? nameFilter = null)
-        => [.. _databases.Values
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<DatabaseRecord>> DatabasesAsync(string accountId, string? nameFilter = null,
+        CancellationToken cancellationToken = default)
+        => ValueTask.FromResult<IReadOnlyList<DatabaseRecord>>([.. _databases.Values
             .Where(d => d.AccountId == accountId && (nameFilter is null || d.Name.Contains(nameFilter, StringComparison.OrdinalIgnoreCase)))
-            .OrderBy(d => d.CreatedAt).ThenBy(d => d.Uuid)];
+            .OrderBy(d => d.CreatedAt).ThenBy(d => d.Uuid)]);
 
-    /// <summary>The account's database with this uuid or name, or null.</summary>
-    public DatabaseRecord? FindDatabase(string accountId, string uuidOrName)
+    /// <inheritdoc/>
+    public ValueTask<DatabaseRecord?> FindDatabaseAsync(string accountId, string uuidOrName, CancellationToken cancellationToken = default)
     {
-        if (_databases.TryGetValue(uuidOrName, out var byId) && byId.AccountId == accountId) return byId;
-        return _databases.Values.FirstOrDefault(d => d.AccountId == accountId && d.Name == uuidOrName);
+        if (_databases.TryGetValue(uuidOrName, out var byId) && byId.AccountId == accountId) return ValueTask.FromResult<DatabaseRecord?>(byId);
+        return ValueTask.FromResult(_databasesByName.GetValueOrDefault((accountId, uuidOrName)));
     }
 
-    /// <summary>The database with this uuid in any account, or null.</summary>
-    public DatabaseRecord? FindDatabase(string uuid) => _databases.GetValueOrDefault(uuid);
+    /// <inheritdoc/>
+    public ValueTask<DatabaseRecord?> FindDatabaseByUuidAsync(string uuid, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(_databases.GetValueOrDefault(uuid));
 
-    /// <summary>Adds a database to the account.</summary>
-    /// <exception cref="D1Exception">The name is taken (7502) or malformed (7400).</exception>
-    public DatabaseRecord CreateDatabase(string accountId, string name, string? locationHint, string? jurisdiction, string readReplication)
+    /// <inheritdoc/>
+    public ValueTask<DatabaseRecord> CreateDatabaseAsync(string accountId, string name, DatabasePlacement placement,
+        CancellationToken cancellationToken = default)
     {
+        var valid = DatabaseName.Parse(name).Value;
         lock (_writes)
         {
-            if (_databases.Values.Any(d => d.AccountId == accountId && d.Name == name))
+            if (_databasesByName.ContainsKey((accountId, valid)))
                 throw new D1Exception(D1ErrorCode.DuplicateName, "A database with that name already exists");
-            var record = new DatabaseRecord(Guid.NewGuid().ToString(), accountId, name, DateTimeOffset.UtcNow, readReplication,
-                locationHint, jurisdiction, 0, 0);
+            var record = new DatabaseRecord(Guid.NewGuid().ToString(), accountId, valid, DateTimeOffset.UtcNow, placement.ReadReplication,
+                placement.LocationHint, placement.Jurisdiction, 0, 0);
             Exec("""
                 INSERT INTO databases(uuid, account_id, name, created_at, read_replication, location_hint, jurisdiction)
                 VALUES ($uuid, $account, $name, $at, $replication, $hint, $jurisdiction)
-                """, ("$uuid", record.Uuid), ("$account", accountId), ("$name", name), ("$at", record.CreatedAt.ToString("O")),
-                ("$replication", readReplication), ("$hint", locationHint), ("$jurisdiction", jurisdiction));
-            _databases[record.Uuid] = record;
-            return record;
+                """, ("$uuid", record.Uuid), ("$account", accountId), ("$name", valid), ("$at", record.CreatedAt.ToString("O")),
+                ("$replication", record.ReadReplication), ("$hint", record.LocationHint), ("$jurisdiction", record.Jurisdiction));
+            Remember(record);
+            return ValueTask.FromResult(record);
         }
     }
 
-    /// <summary>Sets the database's read replication mode.</summary>
-    public DatabaseRecord UpdateReadReplication(DatabaseRecord record, string mode)
+    /// <inheritdoc/>
+    public ValueTask<DatabaseRecord> UpdateReadReplicationAsync(DatabaseRecord record, string mode, CancellationToken cancellationToken = default)
     {
         lock (_writes)
         {
             Exec("UPDATE databases SET read_replication = $mode WHERE uuid = $uuid", ("$mode", mode), ("$uuid", record.Uuid));
-            return _databases[record.Uuid] = record with { ReadReplication = mode };
+            var current = _databases.GetValueOrDefault(record.Uuid) ?? record;
+            return ValueTask.FromResult(Remember(current with { ReadReplication = mode }));
         }
     }
 
-    /// <summary>Records the figures the database's grain last measured.</summary>
-    public void UpdateStats(string uuid, DatabaseStats stats)
+    /// <inheritdoc/>
+    public ValueTask UpdateStatsAsync(string uuid, DatabaseStats stats, CancellationToken cancellationToken = default)
     {
         lock (_writes)
         {
-            if (!_databases.TryGetValue(uuid, out var record)) return;
-            if (record.NumTables == stats.NumTables && record.FileSize == stats.FileSize) return;
+            if (!_databases.TryGetValue(uuid, out var record)) return ValueTask.CompletedTask;
+            if (record.NumTables == stats.NumTables && record.FileSize == stats.FileSize) return ValueTask.CompletedTask;
             Exec("UPDATE databases SET num_tables = $n, file_size = $size WHERE uuid = $uuid",
                 ("$n", stats.NumTables), ("$size", stats.FileSize), ("$uuid", uuid));
-            _databases[uuid] = record with { NumTables = stats.NumTables, FileSize = stats.FileSize };
+            Remember(record with { NumTables = stats.NumTables, FileSize = stats.FileSize });
+            return ValueTask.CompletedTask;
         }
     }
 
-    /// <summary>Removes the database from the catalog; its files are the grain's to delete.</summary>
-    public void DeleteDatabase(DatabaseRecord record)
+    /// <inheritdoc/>
+    public ValueTask DeleteDatabaseAsync(DatabaseRecord record, CancellationToken cancellationToken = default)
     {
         lock (_writes)
         {
             Exec("DELETE FROM databases WHERE uuid = $uuid", ("$uuid", record.Uuid));
-            _databases.TryRemove(record.Uuid, out _);
+            if (_databases.TryRemove(record.Uuid, out var removed)) _databasesByName.TryRemove((removed.AccountId, removed.Name), out _);
+            return ValueTask.CompletedTask;
         }
     }
 
-    /// <summary>Issues a token for the account; the secret value is returned once and stored only as a hash.</summary>
-    public (ApiToken Token, string Value) CreateToken(string accountId, string name, TokenPermission permission, IReadOnlyList<string>? databases)
+    /// <inheritdoc/>
+    public ValueTask<(ApiToken Token, string Value)> CreateTokenAsync(string accountId, string name, TokenPermission permission,
+        IReadOnlyList<string>? databases, CancellationToken cancellationToken = default)
     {
         lock (_writes)
         {
             var value = NewSecret();
-            return (InsertToken(accountId, name, value, permission, databases, isAdmin: false), value);
+            return ValueTask.FromResult((InsertToken(accountId, name, value, permission, databases, isAdmin: false), value));
         }
     }
 
-    /// <summary>The account's tokens (not the admin's).</summary>
-    public IReadOnlyList<ApiToken> Tokens(string accountId)
-        => [.. _tokensByHash.Values.Where(t => t.AccountId == accountId && !t.IsAdmin).OrderBy(t => t.CreatedAt)];
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<ApiToken>> TokensAsync(string accountId, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult<IReadOnlyList<ApiToken>>(
+            [.. _tokensByHash.Values.Where(t => t.AccountId == accountId && !t.IsAdmin).OrderBy(t => t.CreatedAt)]);
 
-    /// <summary>Revokes a token; false when the account has no token with that id.</summary>
-    public bool RevokeToken(string accountId, string tokenId)
+    /// <inheritdoc/>
+    public ValueTask<bool> RevokeTokenAsync(string accountId, string tokenId, CancellationToken cancellationToken = default)
     {
         lock (_writes)
         {
-            var token = _tokensByHash.Values.FirstOrDefault(t => t.Id == tokenId && t.AccountId == accountId && !t.IsAdmin);
-            if (token is null) return false;
+            if (!_tokensById.TryGetValue(tokenId, out var token) || token.AccountId != accountId || token.IsAdmin) return ValueTask.FromResult(false);
             DeleteToken(token);
-            return true;
+            return ValueTask.FromResult(true);
         }
+    }
+
+    Account InsertAccount(string name)
+    {
+        var account = new Account(RandomNumberGenerator.GetHexString(32, lowercase: true), name, DateTimeOffset.UtcNow);
+        Exec("INSERT INTO accounts(id, name, created_at) VALUES ($id, $name, $at)",
+            ("$id", account.Id), ("$name", name), ("$at", account.CreatedAt.ToString("O")));
+        _accounts[account.Id] = account;
+        return account;
+    }
+
+    DatabaseRecord Remember(DatabaseRecord record)
+    {
+        _databases[record.Uuid] = record;
+        _databasesByName[(record.AccountId, record.Name)] = record;
+        return record;
     }
 
     ApiToken InsertToken(string accountId, string name, string value, TokenPermission permission, IReadOnlyList<string>? databases, bool isAdmin)
@@ -198,6 +219,7 @@ public sealed class CatalogStore : IDisposable
             ("$databases", databases is null ? null : JsonSerializer.Serialize(databases, CatalogJson.Default.IReadOnlyListString)),
             ("$admin", isAdmin ? 1 : 0), ("$at", token.CreatedAt.ToString("O")));
         _tokensByHash[token.Hash] = token;
+        _tokensById[token.Id] = token;
         return token;
     }
 
@@ -205,6 +227,7 @@ public sealed class CatalogStore : IDisposable
     {
         Exec("DELETE FROM tokens WHERE id = $id", ("$id", token.Id));
         _tokensByHash.TryRemove(token.Hash, out _);
+        _tokensById.TryRemove(token.Id, out _);
     }
 
     void Load()
@@ -216,9 +239,9 @@ public sealed class CatalogStore : IDisposable
             SELECT uuid, account_id, name, created_at, read_replication, location_hint, jurisdiction, num_tables, file_size FROM databases
             """))
             while (reader.Read())
-                _databases[reader.GetString(0)] = new DatabaseRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                Remember(new DatabaseRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2),
                     DateTimeOffset.Parse(reader.GetString(3)), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8));
+                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8)));
         using (var reader = Query("SELECT id, account_id, name, hash, permission, databases, is_admin, created_at FROM tokens"))
             while (reader.Read())
             {
@@ -228,6 +251,7 @@ public sealed class CatalogStore : IDisposable
                     Enum.Parse<TokenPermission>(reader.GetString(4), ignoreCase: true), databases, reader.GetInt32(6) != 0,
                     DateTimeOffset.Parse(reader.GetString(7)));
                 _tokensByHash[token.Hash] = token;
+                _tokensById[token.Id] = token;
             }
     }
 
