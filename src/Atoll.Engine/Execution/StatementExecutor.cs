@@ -36,9 +36,12 @@ internal sealed class StatementExecutor
     public EncodedResult? TryExecuteReadOnly(QueryRequest request, CancellationToken cancellation)
     {
         _connection.BeginRequest(cancellation);
+        // A read-only token's request never leaves this reader: the authorizer refuses every write and setting as it prepares.
+        _connection.Authorizer.ReadOnly = request.ReadOnly;
         try
         {
-            if (!PrepareAllReadOnly(request)) return null;
+            if (!PrepareAllReadOnly(request))
+                return request.ReadOnly ? throw new D1Exception(D1ErrorCode.Authentication, ErrorFactory.ReadOnlyToken) : null;
             // One statement is its own snapshot; several share one through an explicit read transaction.
             var explicitTransaction = _prepared.Count > 1;
             if (explicitTransaction) _connection.Begin();
@@ -58,15 +61,18 @@ internal sealed class StatementExecutor
         finally
         {
             ReleasePrepared();
+            _connection.Authorizer.ReadOnly = false;
             _connection.EndRequest();
+            if (_connection.Authorizer.SettingsChanged) _connection.ExecTrusted(ResetPragmas);
         }
     }
 
     /// <summary>Runs the request on the writer connection as one transaction, rolled back whole on any error.</summary>
     public EncodedResult Execute(QueryRequest request, CancellationToken cancellation)
     {
+        // The writer commits whatever it runs (a bookmark, a log entry): a read-only token's request never gets here.
+        if (request.ReadOnly) throw new D1Exception(D1ErrorCode.Authentication, ErrorFactory.ReadOnlyToken);
         _connection.BeginRequest(cancellation);
-        var ranPragma = false;
         try
         {
             var sequence = _connection.State.Sequence + 1;
@@ -81,7 +87,7 @@ internal sealed class StatementExecutor
                 if (vacuum) _connection.AllowInternalAttachment(true);
                 try
                 {
-                    result = Run(request, preparedAhead: false, bookmark: () => new Bookmark(sequence), onPragma: () => ranPragma = true);
+                    result = Run(request, preparedAhead: false, bookmark: () => new Bookmark(sequence));
                 }
                 finally
                 {
@@ -105,7 +111,7 @@ internal sealed class StatementExecutor
             ReleasePrepared();
             _connection.EndRequest();
             // D1's PRAGMA settings last only for the request: put the connection back as it was.
-            if (ranPragma) _connection.ExecTrusted(ResetPragmas);
+            if (_connection.Authorizer.SettingsChanged) _connection.ExecTrusted(ResetPragmas);
         }
     }
 
@@ -144,7 +150,7 @@ internal sealed class StatementExecutor
                 if (prepared.Handle is null) return false; // a PRAGMA, left unprepared: the writer runs it
                 _prepared.Add(prepared);
                 _preparedPerText[^1]++;
-                if (prepared.IsPragma || !prepared.IsReadOnly)
+                if ((prepared.IsPragma && !request.ReadOnly) || !prepared.IsReadOnly)
                 {
                     if (request.ReadOnly) throw new D1Exception(D1ErrorCode.Authentication, ErrorFactory.ReadOnlyToken);
                     return false;
@@ -155,7 +161,7 @@ internal sealed class StatementExecutor
         return true;
     }
 
-    EncodedResult Run(QueryRequest request, bool preparedAhead, Func<Bookmark> bookmark, Action? onPragma = null)
+    EncodedResult Run(QueryRequest request, bool preparedAhead, Func<Bookmark> bookmark)
     {
         if (request.Statements.Count == 0) throw ErrorFactory.Sql(ErrorFactory.NoStatements);
         if (_buffer.Capacity > RetainedCapacity) _buffer = new ArrayBufferWriter<byte>(InitialCapacity);
@@ -197,7 +203,6 @@ internal sealed class StatementExecutor
                     _prepared.Add(prepared);
                 }
                 any = true;
-                if (prepared.IsPragma) onPragma?.Invoke();
                 if (prepared.IsReadOnly is false && request.ReadOnly)
                     throw new D1Exception(D1ErrorCode.Authentication, ErrorFactory.ReadOnlyToken);
 
