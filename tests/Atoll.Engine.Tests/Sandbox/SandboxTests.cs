@@ -174,16 +174,6 @@ public sealed class SandboxTests : IDisposable
     public void Execute_allows_the_allowlisted_pragmas_in_every_form(string sql)
         => Assert.True(_db.Run(sql)[0].GetProperty("success").GetBoolean());
 
-    [Theory]
-    [InlineData("PRAGMA case_sensitive_like = true")]
-    [InlineData("PRAGMA case_sensitive_like = 1; SELECT 1")]
-    public void Execute_resets_pragma_settings_on_the_writer_after_the_request(string sql)
-    {
-        // The setting and the check both run on the writer (a write with RETURNING cannot run on a reader).
-        _db.Run(sql + "; INSERT INTO t VALUES (0)");
-        Assert.Equal("""[{"m":1}]""", _db.ResultsJson("INSERT INTO t VALUES (1) RETURNING 'A' LIKE 'a' AS m"));
-    }
-
     [Fact]
     public void Execute_resets_a_cached_pragma_setting_each_time_it_runs()
     {
