@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Atoll.Engine.Connections;
 using SQLitePCL;
@@ -22,6 +23,7 @@ internal sealed class StatementExecutor
     readonly List<PreparedStatement> _prepared = [];
     readonly List<int> _preparedPerText = [];
     ArrayBufferWriter<byte> _buffer = new(InitialCapacity);
+    bool _typedReals;
 
     public StatementExecutor(Connection connection)
     {
@@ -164,6 +166,7 @@ internal sealed class StatementExecutor
     EncodedResult Run(QueryRequest request, bool preparedAhead, Func<Bookmark> bookmark)
     {
         if (request.Statements.Count == 0) throw ErrorFactory.Sql(ErrorFactory.NoStatements);
+        _typedReals = request.TypedReals;
         if (_buffer.Capacity > RetainedCapacity) _buffer = new ArrayBufferWriter<byte>(InitialCapacity);
         _buffer.ResetWrittenCount();
         _json.Reset(_buffer);
@@ -335,8 +338,9 @@ internal sealed class StatementExecutor
                 break;
             case raw.SQLITE_FLOAT:
                 var real = raw.sqlite3_column_double(handle, column);
-                if (double.IsFinite(real)) _json.WriteNumberValue(real);
-                else _json.WriteNullValue(); // as JSON.stringify writes Infinity
+                if (!double.IsFinite(real)) _json.WriteNullValue(); // as JSON.stringify writes Infinity
+                else if (_typedReals) WriteTypedReal(real);
+                else _json.WriteNumberValue(real);
                 break;
             case raw.SQLITE_TEXT:
                 JsonText.Write(_json, Utf8.Column(handle, column));
@@ -348,6 +352,19 @@ internal sealed class StatementExecutor
                 _json.WriteNullValue();
                 break;
         }
+    }
+
+    /// <summary>A REAL in the shortest form that reads back the same, with <c>.0</c> added when that form looks like an integer.</summary>
+    void WriteTypedReal(double real)
+    {
+        Span<byte> text = stackalloc byte[40];
+        if (!real.TryFormat(text, out var length, "R", CultureInfo.InvariantCulture)) throw new InvalidOperationException("a double longer than 38 bytes");
+        if (text[..length].IndexOfAny((byte)'.', (byte)'E', (byte)'e') < 0)
+        {
+            text[length++] = (byte)'.';
+            text[length++] = (byte)'0';
+        }
+        _json.WriteRawValue(text[..length], skipInputValidation: true);
     }
 
     /// <summary>BLOBs go out as arrays of byte values, as the Workers binding returns them.</summary>

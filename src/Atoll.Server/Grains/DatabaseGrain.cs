@@ -139,7 +139,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
         {
             return DatabaseReply.Failure(ex, database.CurrentBookmark.ToString());
         }
-        var request = new QueryRequest(statements, call.Shape, call.Results) { ReadOnly = call.ReadOnly };
+        var request = new QueryRequest(statements, call.Shape, call.Results) { ReadOnly = call.ReadOnly, TypedReals = call.TypedReals };
         try
         {
             var result = database.TryExecuteRead(request, cancellationToken);
