@@ -313,6 +313,7 @@ internal sealed class StatementExecutor
             }
             if (shape == ResultShape.Objects) _json.WriteEndObject();
             else _json.WriteEndArray();
+            if (_json.BytesCommitted + _json.BytesPending > _connection.Options.MaxResultBytes) throw ResultTooLarge();
         }
         if (rc != raw.SQLITE_DONE) throw ErrorFactory.FromConnection(_connection, rc, offsetBase: prepared.Offset);
         raw.sqlite3_reset(handle);
@@ -328,6 +329,10 @@ internal sealed class StatementExecutor
         }
         return rows;
     }
+
+    D1Exception ResultTooLarge()
+        => new(D1ErrorCode.SqlError, $"out of memory: the result passed the limit of {_connection.Options.MaxResultBytes} bytes: SQLITE_NOMEM",
+            raw.SQLITE_NOMEM);
 
     void WriteCell(sqlite3_stmt handle, int column)
     {
