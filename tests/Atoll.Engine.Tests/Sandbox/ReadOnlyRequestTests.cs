@@ -10,6 +10,7 @@ public sealed class ReadOnlyRequestTests : IDisposable
     [Theory]
     [InlineData("PRAGMA optimize=0x10002")]
     [InlineData("PRAGMA optimize")]
+    [InlineData("SELECT * FROM pragma_optimize(0x10002)")]
     [InlineData("PRAGMA foreign_keys=OFF")]
     [InlineData("PRAGMA defer_foreign_keys=ON")]
     [InlineData("PRAGMA case_sensitive_like=1")]

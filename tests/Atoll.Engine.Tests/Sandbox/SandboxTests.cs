@@ -32,9 +32,7 @@ public sealed class SandboxTests : IDisposable
     [InlineData("SELECT 1; CREATE TABLE temp.x(y); SELECT 2")]
     public void Execute_refuses_every_way_into_the_temp_schema(string sql)
     {
-        var error = _db.Fails(sql);
-        Assert.StartsWith(NotAuthorized, error.Message);
-        Assert.EndsWith("SQLITE_AUTH", error.Message);
+        AssertNotAuthorized(_db.Fails(sql));
         AssertTempSchemaEmpty();
     }
 
@@ -42,6 +40,9 @@ public sealed class SandboxTests : IDisposable
     [InlineData("CREATE INDEX temp.i ON t(a)")] // SQLite looks for temp.t: "no such table"
     [InlineData("DROP TABLE temp.x")]
     [InlineData("DROP TRIGGER temp.tg")]
+    [InlineData("UPDATE sqlite_master SET sql = 'CREATE TABLE t(a, b)' WHERE name = 't'")]
+    [InlineData("DELETE FROM sqlite_schema")]
+    [InlineData("UPDATE temp.sqlite_master SET name = 'x'")]
     public void Execute_fails_on_temp_objects_that_cannot_exist_and_keeps_nothing(string sql)
     {
         _db.Fails(sql);
@@ -158,9 +159,7 @@ public sealed class SandboxTests : IDisposable
     [InlineData("INSERT INTO t SELECT compile_options FROM pragma_compile_options")]
     public void Execute_refuses_pragmas_outside_the_allowlist_in_every_form(string sql)
     {
-        var error = _db.Fails(sql);
-        Assert.StartsWith(NotAuthorized, error.Message);
-        Assert.EndsWith("SQLITE_AUTH", error.Message);
+        AssertNotAuthorized(_db.Fails(sql));
     }
 
     [Theory]
@@ -255,9 +254,7 @@ public sealed class SandboxTests : IDisposable
     [InlineData("INSERT INTO t VALUES (1); ALTER TABLE t RENAME TO _cf_KV; SELECT 1")]
     public void Execute_refuses_reserved_names_however_they_are_given(string sql)
     {
-        var error = _db.Fails(sql);
-        Assert.StartsWith(NotAuthorized, error.Message);
-        Assert.EndsWith("SQLITE_AUTH", error.Message);
+        AssertNotAuthorized(_db.Fails(sql));
         Assert.Equal("[]", _db.ResultsJson("SELECT name FROM sqlite_master WHERE lower(name) LIKE '\\_cf\\_%' ESCAPE '\\'"));
         Assert.Equal("""[{"n":0}]""", _db.ResultsJson("SELECT count(*) AS n FROM t"));
     }
@@ -280,6 +277,12 @@ public sealed class SandboxTests : IDisposable
     [InlineData("SELECT fts3_tokenizer('simple')")]
     public void Execute_refuses_functions_outside_the_sandbox(string sql)
         => Assert.StartsWith(NotAuthorized, _db.Fails(sql).Message);
+
+    static void AssertNotAuthorized(D1Exception error)
+    {
+        Assert.StartsWith(NotAuthorized, error.Message);
+        Assert.EndsWith("SQLITE_AUTH", error.Message);
+    }
 
     void AssertTempSchemaEmpty()
     {
