@@ -191,6 +191,9 @@ public sealed class Database : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>The writer connection, for tests that need to see or hook it (a blocking function, a setting's value).</summary>
+    internal Connection Writer => _writer;
+
     /// <summary>The last committed write's bookmark.</summary>
     public Bookmark CurrentBookmark => new(_writer.State.Sequence);
 

@@ -25,6 +25,14 @@ public sealed class EngineOptions
     /// <summary>Largest database file; a write past it fails and is rolled back (D1: 10 GB).</summary>
     public long MaxDatabaseSizeBytes { get; set; } = 10_000_000_000;
 
+    /// <summary>
+    /// Largest encoded result of one request, in bytes; a query whose rows pass it fails with <c>SQLITE_NOMEM</c> and is rolled
+    /// back (Atoll's: D1 documents none, its Workers have 128 MB). SQLite's own memory per connection is bounded by its page
+    /// cache (2 MB), with sorts and temporary tables spilling to disk, and each value by <see cref="MaxValueLength"/>: the rows
+    /// sent back are what a single query could otherwise grow without bound.
+    /// </summary>
+    public long MaxResultBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Reader connections per open database; reads run on them in parallel with the writer.</summary>
     public int ReaderCount { get; set; } = 4;
 
@@ -54,6 +62,7 @@ public sealed class EngineOptions
         Check(MaxValueLength is > 0 and <= 1_000_000_000, nameof(MaxValueLength));
         Check(MaxRequestDuration > TimeSpan.Zero, nameof(MaxRequestDuration));
         Check(MaxDatabaseSizeBytes >= 65536, nameof(MaxDatabaseSizeBytes));
+        Check(MaxResultBytes is >= 1024 and <= int.MaxValue, nameof(MaxResultBytes));
         Check(ReaderCount is > 0 and <= 256, nameof(ReaderCount));
         Check(StatementCacheSize is >= 0 and <= 10_000, nameof(StatementCacheSize));
     }

@@ -10,6 +10,12 @@ public sealed record QueryRequest(IReadOnlyList<Statement> Statements, ResultSha
     /// <summary>When true, any statement that would write fails instead of running (read-only tokens).</summary>
     public bool ReadOnly { get; init; }
 
+    /// <summary>
+    /// When true, a REAL holding a whole number is written as <c>2.0</c> rather than <c>2</c> (<c>JSON.stringify</c>'s form, which
+    /// D1's wire keeps), so a client can tell it from an INTEGER. Atoll-only: the .NET SDK asks for it.
+    /// </summary>
+    public bool TypedReals { get; init; }
+
     /// <summary>A request holding one SQL text.</summary>
     public static QueryRequest Single(string sql, params SqlValue[] parameters) => new([new Statement(sql, parameters)]);
 }

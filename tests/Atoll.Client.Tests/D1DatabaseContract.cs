@@ -355,6 +355,34 @@ public abstract partial class D1DatabaseContract : IDisposable
     }
 
     [Fact]
+    public async Task Mapping_unknown_text_to_an_enum_names_the_column_and_the_member()
+    {
+        var db = await NewDatabaseAsync();
+        var row = await Assert.ThrowsAsync<InvalidCastException>(() => db.Prepare("SELECT 1 AS id, 'Purple' AS color").FirstAsync<Painted>(Ct));
+        Assert.Equal("Cannot map column 'color' (the text \"Purple\") to Painted(Color: Color).", row.Message);
+        var scalar = await Assert.ThrowsAsync<InvalidCastException>(() => db.Prepare("SELECT 'Purple' AS c").FirstAsync<Color>("c", Ct));
+        Assert.Contains("'c'", scalar.Message);
+        Assert.Equal(Color.Green, await db.Prepare("SELECT 'green' AS c").FirstAsync<Color>("c", Ct));
+    }
+
+    [Fact]
+    public async Task A_whole_real_comes_back_as_a_double_and_an_integer_as_a_long()
+    {
+        var db = await NewDatabaseAsync("CREATE TABLE m(r REAL, i INTEGER); INSERT INTO m VALUES (2.0, 2), (-0.0, 0), (1e21, 9007199254740993)");
+        var raw = await db.Prepare("SELECT r, i FROM m ORDER BY rowid").RawAsync(cancellationToken: Ct);
+        Assert.Equal([[2.0, 2L], [-0.0, 0L], [1e21, 9007199254740993L]], raw);
+        Assert.IsType<double>(raw[0][0]);
+        Assert.IsType<long>(raw[0][1]);
+        var row = (await db.Prepare("SELECT 2.0 AS r, 2 AS i").AllAsync<Dictionary<string, object?>>(Ct)).Results[0];
+        Assert.Equal((typeof(double), typeof(long)), (row["r"]!.GetType(), row["i"]!.GetType()));
+        Assert.IsType<double>(await db.Prepare("SELECT 2.0 AS r").FirstAsync<object>("r", Ct));
+        // A whole REAL still maps to an integer member, as it did when it came back as 2.
+        Assert.Equal(2, await db.Prepare("SELECT 2.0 AS n").FirstAsync<int>("n", Ct));
+        var fraction = await Assert.ThrowsAsync<InvalidCastException>(() => db.Prepare("SELECT 2.5 AS n").FirstAsync<int>("n", Ct));
+        Assert.Contains("'n'", fraction.Message);
+    }
+
+    [Fact]
     public async Task A_cancelled_token_stops_the_call()
     {
         var db = await NewDatabaseAsync();

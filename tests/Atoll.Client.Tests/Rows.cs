@@ -24,3 +24,6 @@ public enum Color
     Red = 1,
     Green = 2,
 }
+
+/// <summary>A row with an enum member, for text that names no member.</summary>
+public sealed record Painted(long Id, Color Color);

@@ -10,6 +10,21 @@ public sealed class LimitsTests
         Assert.Contains("SQLITE_TOOBIG", db.Fails(sql).Message);
     }
 
+    [Theory]
+    [InlineData("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) SELECT x, randomblob(10000) AS b FROM c")]
+    [InlineData("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) SELECT group_concat(x) OVER (ORDER BY x) AS g FROM c")]
+    [InlineData("CREATE TABLE big(b); INSERT INTO big WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300) SELECT randomblob(100000) FROM c; SELECT b FROM big ORDER BY b")]
+    public void Execute_fails_with_out_of_memory_when_a_result_passes_the_limit_and_keeps_answering(string sql)
+    {
+        using var db = new TempDatabase("CREATE TABLE t(a); INSERT INTO t VALUES (1)", new EngineOptions { MaxResultBytes = 4 * 1024 * 1024 });
+        var before = db.Database.CurrentBookmark;
+        var error = db.Fails(sql);
+        Assert.Equal("out of memory: the result passed the limit of 4194304 bytes: SQLITE_NOMEM", error.Message);
+        Assert.Equal(before, db.Database.CurrentBookmark); // rolled back whole
+        Assert.Equal("""[{"a":1}]""", db.ResultsJson("SELECT a FROM t"));
+        Assert.Equal("[]", db.ResultsJson("SELECT name FROM sqlite_master WHERE name = 'big'"));
+    }
+
     [Fact]
     public void Execute_rejects_more_parameters_than_the_limit()
     {

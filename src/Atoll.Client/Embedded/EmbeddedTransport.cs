@@ -22,7 +22,8 @@ internal sealed class EmbeddedTransport(Func<EmbeddedLease> open) : ID1Transport
         try
         {
             result = Lease().Database.Execute(
-                new QueryRequest(request.Statements, ResultShape.ColumnsAndRows, StatementResults.LastStatement), cancellationToken);
+                new QueryRequest(request.Statements, ResultShape.ColumnsAndRows, StatementResults.LastStatement) { TypedReals = true },
+                cancellationToken);
         }
         catch (Atoll.Engine.D1Exception ex)
         {

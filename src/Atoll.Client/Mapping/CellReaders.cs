@@ -25,14 +25,14 @@ internal static class CellReaders
                 .MakeGenericMethod(type).Invoke(null, null)!;
         object? reader = type switch
         {
-            _ when type == typeof(long) => new CellReader<long>((ref r) => Number(ref r).GetInt64()),
-            _ when type == typeof(int) => new CellReader<int>((ref r) => Number(ref r).GetInt32()),
-            _ when type == typeof(short) => new CellReader<short>((ref r) => Number(ref r).GetInt16()),
-            _ when type == typeof(byte) => new CellReader<byte>((ref r) => Number(ref r).GetByte()),
-            _ when type == typeof(sbyte) => new CellReader<sbyte>((ref r) => Number(ref r).GetSByte()),
-            _ when type == typeof(ulong) => new CellReader<ulong>((ref r) => Number(ref r).GetUInt64()),
-            _ when type == typeof(uint) => new CellReader<uint>((ref r) => Number(ref r).GetUInt32()),
-            _ when type == typeof(ushort) => new CellReader<ushort>((ref r) => Number(ref r).GetUInt16()),
+            _ when type == typeof(long) => new CellReader<long>(Integer),
+            _ when type == typeof(int) => new CellReader<int>((ref r) => checked((int)Integer(ref r))),
+            _ when type == typeof(short) => new CellReader<short>((ref r) => checked((short)Integer(ref r))),
+            _ when type == typeof(byte) => new CellReader<byte>((ref r) => checked((byte)Integer(ref r))),
+            _ when type == typeof(sbyte) => new CellReader<sbyte>((ref r) => checked((sbyte)Integer(ref r))),
+            _ when type == typeof(ulong) => new CellReader<ulong>((ref r) => Number(ref r).TryGetUInt64(out var u) ? u : checked((ulong)Integer(ref r))),
+            _ when type == typeof(uint) => new CellReader<uint>((ref r) => checked((uint)Integer(ref r))),
+            _ when type == typeof(ushort) => new CellReader<ushort>((ref r) => checked((ushort)Integer(ref r))),
             _ when type == typeof(double) => new CellReader<double>((ref r) => Number(ref r).GetDouble()),
             _ when type == typeof(float) => new CellReader<float>((ref r) => Number(ref r).GetSingle()),
             _ when type == typeof(decimal) => new CellReader<decimal>((ref r) => Number(ref r).GetDecimal()),
@@ -70,10 +70,22 @@ internal static class CellReaders
         return (ref r) => r.TokenType == JsonTokenType.Null ? null : inner(ref r);
     }
 
+    // Unknown text is a FormatException, as for every other reader, so the mapping names the column and the member.
     static CellReader<TEnum> CreateEnum<TEnum>() where TEnum : struct, Enum
         => (ref r) => r.TokenType == JsonTokenType.String
-            ? Enum.Parse<TEnum>(r.GetString()!, ignoreCase: true)
-            : (TEnum)Enum.ToObject(typeof(TEnum), Number(ref r).GetInt64());
+            ? Enum.TryParse<TEnum>(r.GetString()!, ignoreCase: true, out var value) ? value
+                : throw new FormatException($"not a member of {typeof(TEnum).Name}")
+            : (TEnum)Enum.ToObject(typeof(TEnum), Integer(ref r));
+
+    /// <summary>An INTEGER, or a REAL holding a whole number (the SDK's transports write whole REALs as <c>2.0</c>).</summary>
+    static long Integer(ref Utf8JsonReader reader)
+    {
+        if (Number(ref reader).TryGetInt64(out var value)) return value;
+        var real = reader.GetDouble();
+        if (real != Math.Floor(real) || real < long.MinValue || real >= 9223372036854775808.0)
+            throw new FormatException("not a whole number in range");
+        return (long)real;
+    }
 
     static bool ReadBoolean(ref Utf8JsonReader reader) => reader.TokenType switch
     {

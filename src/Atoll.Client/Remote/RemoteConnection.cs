@@ -72,6 +72,7 @@ internal sealed class RemoteConnection : IDisposable
     {
         using var request = new HttpRequestMessage(method, new Uri(_base, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        request.Headers.Add("x-atoll-typed-reals", "1"); // whole REALs come back as 2.0, so they map to double as documented
         if (body is not null) request.Content = new ByteArrayContent(body) { Headers = { ContentType = Json } };
         try
         {

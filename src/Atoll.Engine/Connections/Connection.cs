@@ -23,6 +23,7 @@ internal sealed class Connection : IDisposable
     readonly sqlite3_stmt _pageCount;
     readonly sqlite3_stmt _userVersion;
     readonly sqlite3_stmt _begin, _commit, _rollback; // prepared once: parsing BEGIN/COMMIT per request costs more than a point query's step
+    readonly sqlite3_stmt _tempObjects, _reservedNames;
     long _deadline = long.MaxValue;
     CancellationToken _cancellation;
 
@@ -41,6 +42,8 @@ internal sealed class Connection : IDisposable
         _begin = PrepareTrusted(isReader ? "BEGIN" : "BEGIN IMMEDIATE");
         _commit = PrepareTrusted("COMMIT");
         _rollback = PrepareTrusted("ROLLBACK");
+        _tempObjects = PrepareTrusted("SELECT 1 FROM temp.sqlite_master LIMIT 1");
+        _reservedNames = PrepareTrusted("SELECT 1 FROM main.sqlite_master WHERE lower(substr(name, 1, 4)) = '_cf_' LIMIT 1");
         PageSize = QueryScalar("PRAGMA page_size");
     }
 
@@ -152,6 +155,15 @@ internal sealed class Connection : IDisposable
     /// </summary>
     public long CommitNext(long sizeAfter)
     {
+        try
+        {
+            VerifySandbox();
+        }
+        catch
+        {
+            Rollback();
+            throw;
+        }
         var previous = State.Sequence;
         var sequence = previous + 1;
         ExecTrusted($"PRAGMA user_version = {sequence}");
@@ -169,6 +181,36 @@ internal sealed class Connection : IDisposable
         State.Size = sizeAfter;
         AfterCommit?.Invoke(sequence); // committed: a capture failure now is the log's to recover, not a rollback
         return sequence;
+    }
+
+    /// <summary>D1's answer (miniflare) to a rename to a reserved name or a temp object; here checked before the commit.</summary>
+    internal const string SandboxDenied = "not authorized: SQLITE_AUTH";
+
+    /// <summary>
+    /// The sandbox's second line, checked before every commit: the temp schema is empty (so nothing there outlives its
+    /// request; the rollback removes it), and a rename did not give a table a reserved name (SQLite does not pass the new
+    /// name to the authorizer).
+    /// </summary>
+    void VerifySandbox()
+    {
+        if (Authorizer.SchemaRenamed && HasRow(_reservedNames)) throw ErrorFactory.Sql(SandboxDenied);
+        if (HasRow(_tempObjects)) throw ErrorFactory.Sql(SandboxDenied);
+    }
+
+    bool HasRow(sqlite3_stmt statement)
+    {
+        var wasTrusted = Authorizer.Trusted; // a schema change re-prepares the statement, which asks the authorizer again
+        Authorizer.Trusted = true;
+        try
+        {
+            var rc = raw.sqlite3_step(statement);
+            raw.sqlite3_reset(statement);
+            return rc == raw.SQLITE_ROW ? true : rc == raw.SQLITE_DONE ? false : throw ErrorFactory.FromConnection(this, rc);
+        }
+        finally
+        {
+            Authorizer.Trusted = wasTrusted;
+        }
     }
 
     /// <summary>Called right after each commit with its sequence number, before the write returns (the change log's capture).</summary>
@@ -324,6 +366,8 @@ internal sealed class Connection : IDisposable
         _begin.Dispose();
         _commit.Dispose();
         _rollback.Dispose();
+        _tempObjects.Dispose();
+        _reservedNames.Dispose();
         Handle.Dispose();
     }
 }

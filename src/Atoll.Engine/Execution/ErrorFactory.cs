@@ -27,6 +27,8 @@ internal static class ErrorFactory
         var text = message ?? raw.sqlite3_errmsg(db).utf8_to_string();
         if (primary == raw.SQLITE_AUTH && connection.Authorizer.LastDenial is { } denial) text = denial;
         if (primary == raw.SQLITE_INTERRUPT && connection.InterruptReason is { } reason) text = reason;
+        if (primary == raw.SQLITE_AUTH && connection.Authorizer.LastDenial == ReadOnlyToken)
+            return new D1Exception(D1ErrorCode.Authentication, ReadOnlyToken, extended);
         var offset = NativeMethods.ErrorOffset(db.DangerousGetHandle());
         var at = offset >= 0 ? $" at offset {offset + offsetBase}" : "";
         var suffix = extended != primary ? $" (extended: {SqliteResultCodes.Name(extended)})" : "";

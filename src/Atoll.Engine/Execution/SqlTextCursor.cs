@@ -40,30 +40,32 @@ internal struct SqlTextCursor(Connection connection, string sql)
                 return false;
             }
             // Some PRAGMAs take effect while being prepared: never let one near a reader connection.
-            if (connection.IsReader && SqlText.StartsWithKeyword(remaining, "PRAGMA"u8))
+            // A read-only request's reader prepares them: its authorizer refuses every PRAGMA that sets something.
+            if (connection.IsReader && !connection.Authorizer.ReadOnly && SqlText.StartsWithKeyword(remaining, "PRAGMA"u8))
             {
                 _done = true;
                 statement = new PreparedStatement(null!, null, _position, IsLast: true, IsPragma: true);
                 return true;
             }
-            var rc = raw.sqlite3_prepare_v2(connection.Handle, remaining, out var handle, out var tail);
-            if (rc != raw.SQLITE_OK)
-            {
-                handle?.Dispose();
-                _done = true;
-                throw ErrorFactory.FromConnection(connection, rc, offsetBase: _position);
-            }
             var start = _position;
-            _position = _utf8.Length - tail.Length;
-            if (handle is null || handle.IsInvalid)
+            var flagsBefore = connection.Authorizer.Flags;
+            sqlite3_stmt? handle;
+            try
             {
-                handle?.Dispose();
-                continue; // only a comment or a lone semicolon before the next statement
+                _position += SqlTail.PrepareNext(connection, remaining, start, out handle);
             }
+            catch
+            {
+                _done = true;
+                throw;
+            }
+            if (handle is null) continue; // only a comment or a lone semicolon before the next statement
+            var tail = _utf8.AsSpan(_position);
             var isLast = SqlText.IsBlank(tail);
             var isPragma = SqlText.StartsWithKeyword(remaining[..(_position - start)], "PRAGMA"u8);
             CachedStatement? entry = null;
-            if (isLast && start == 0 && connection.Statements.Capacity > 0) entry = new CachedStatement(sql, handle, isPragma);
+            // A statement the authorizer flagged (a setting, a rename) is not cached: a cached run would skip the authorizer and its flag.
+            if (isLast && start == 0 && connection.Statements.Capacity > 0 && connection.Authorizer.Flags == flagsBefore) entry = new CachedStatement(sql, handle, isPragma);
             _done = isLast;
             statement = new PreparedStatement(handle, entry, start, isLast, isPragma);
             return true;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Atoll.Engine.Connections;
 using SQLitePCL;
@@ -22,6 +23,7 @@ internal sealed class StatementExecutor
     readonly List<PreparedStatement> _prepared = [];
     readonly List<int> _preparedPerText = [];
     ArrayBufferWriter<byte> _buffer = new(InitialCapacity);
+    bool _typedReals;
 
     public StatementExecutor(Connection connection)
     {
@@ -36,9 +38,12 @@ internal sealed class StatementExecutor
     public EncodedResult? TryExecuteReadOnly(QueryRequest request, CancellationToken cancellation)
     {
         _connection.BeginRequest(cancellation);
+        // A read-only token's request never leaves this reader: the authorizer refuses every write and setting as it prepares.
+        _connection.Authorizer.ReadOnly = request.ReadOnly;
         try
         {
-            if (!PrepareAllReadOnly(request)) return null;
+            if (!PrepareAllReadOnly(request))
+                return request.ReadOnly ? throw new D1Exception(D1ErrorCode.Authentication, ErrorFactory.ReadOnlyToken) : null;
             // One statement is its own snapshot; several share one through an explicit read transaction.
             var explicitTransaction = _prepared.Count > 1;
             if (explicitTransaction) _connection.Begin();
@@ -58,15 +63,18 @@ internal sealed class StatementExecutor
         finally
         {
             ReleasePrepared();
+            _connection.Authorizer.ReadOnly = false;
             _connection.EndRequest();
+            if (_connection.Authorizer.SettingsChanged) _connection.ExecTrusted(ResetPragmas);
         }
     }
 
     /// <summary>Runs the request on the writer connection as one transaction, rolled back whole on any error.</summary>
     public EncodedResult Execute(QueryRequest request, CancellationToken cancellation)
     {
+        // The writer commits whatever it runs (a bookmark, a log entry): a read-only token's request never gets here.
+        if (request.ReadOnly) throw new D1Exception(D1ErrorCode.Authentication, ErrorFactory.ReadOnlyToken);
         _connection.BeginRequest(cancellation);
-        var ranPragma = false;
         try
         {
             var sequence = _connection.State.Sequence + 1;
@@ -81,7 +89,7 @@ internal sealed class StatementExecutor
                 if (vacuum) _connection.AllowInternalAttachment(true);
                 try
                 {
-                    result = Run(request, preparedAhead: false, bookmark: () => new Bookmark(sequence), onPragma: () => ranPragma = true);
+                    result = Run(request, preparedAhead: false, bookmark: () => new Bookmark(sequence));
                 }
                 finally
                 {
@@ -105,7 +113,7 @@ internal sealed class StatementExecutor
             ReleasePrepared();
             _connection.EndRequest();
             // D1's PRAGMA settings last only for the request: put the connection back as it was.
-            if (ranPragma) _connection.ExecTrusted(ResetPragmas);
+            if (_connection.Authorizer.SettingsChanged) _connection.ExecTrusted(ResetPragmas);
         }
     }
 
@@ -144,7 +152,7 @@ internal sealed class StatementExecutor
                 if (prepared.Handle is null) return false; // a PRAGMA, left unprepared: the writer runs it
                 _prepared.Add(prepared);
                 _preparedPerText[^1]++;
-                if (prepared.IsPragma || !prepared.IsReadOnly)
+                if ((prepared.IsPragma && !request.ReadOnly) || !prepared.IsReadOnly)
                 {
                     if (request.ReadOnly) throw new D1Exception(D1ErrorCode.Authentication, ErrorFactory.ReadOnlyToken);
                     return false;
@@ -155,9 +163,10 @@ internal sealed class StatementExecutor
         return true;
     }
 
-    EncodedResult Run(QueryRequest request, bool preparedAhead, Func<Bookmark> bookmark, Action? onPragma = null)
+    EncodedResult Run(QueryRequest request, bool preparedAhead, Func<Bookmark> bookmark)
     {
         if (request.Statements.Count == 0) throw ErrorFactory.Sql(ErrorFactory.NoStatements);
+        _typedReals = request.TypedReals;
         if (_buffer.Capacity > RetainedCapacity) _buffer = new ArrayBufferWriter<byte>(InitialCapacity);
         _buffer.ResetWrittenCount();
         _json.Reset(_buffer);
@@ -197,7 +206,6 @@ internal sealed class StatementExecutor
                     _prepared.Add(prepared);
                 }
                 any = true;
-                if (prepared.IsPragma) onPragma?.Invoke();
                 if (prepared.IsReadOnly is false && request.ReadOnly)
                     throw new D1Exception(D1ErrorCode.Authentication, ErrorFactory.ReadOnlyToken);
 
@@ -305,6 +313,7 @@ internal sealed class StatementExecutor
             }
             if (shape == ResultShape.Objects) _json.WriteEndObject();
             else _json.WriteEndArray();
+            if (_json.BytesCommitted + _json.BytesPending > _connection.Options.MaxResultBytes) throw ResultTooLarge();
         }
         if (rc != raw.SQLITE_DONE) throw ErrorFactory.FromConnection(_connection, rc, offsetBase: prepared.Offset);
         raw.sqlite3_reset(handle);
@@ -321,6 +330,10 @@ internal sealed class StatementExecutor
         return rows;
     }
 
+    D1Exception ResultTooLarge()
+        => new(D1ErrorCode.SqlError, $"out of memory: the result passed the limit of {_connection.Options.MaxResultBytes} bytes: SQLITE_NOMEM",
+            raw.SQLITE_NOMEM);
+
     void WriteCell(sqlite3_stmt handle, int column)
     {
         switch (raw.sqlite3_column_type(handle, column))
@@ -330,8 +343,9 @@ internal sealed class StatementExecutor
                 break;
             case raw.SQLITE_FLOAT:
                 var real = raw.sqlite3_column_double(handle, column);
-                if (double.IsFinite(real)) _json.WriteNumberValue(real);
-                else _json.WriteNullValue(); // as JSON.stringify writes Infinity
+                if (!double.IsFinite(real)) _json.WriteNullValue(); // as JSON.stringify writes Infinity
+                else if (_typedReals) WriteTypedReal(real);
+                else _json.WriteNumberValue(real);
                 break;
             case raw.SQLITE_TEXT:
                 JsonText.Write(_json, Utf8.Column(handle, column));
@@ -343,6 +357,19 @@ internal sealed class StatementExecutor
                 _json.WriteNullValue();
                 break;
         }
+    }
+
+    /// <summary>A REAL in the shortest form that reads back the same, with <c>.0</c> added when that form looks like an integer.</summary>
+    void WriteTypedReal(double real)
+    {
+        Span<byte> text = stackalloc byte[40];
+        if (!real.TryFormat(text, out var length, "R", CultureInfo.InvariantCulture)) throw new InvalidOperationException("a double longer than 38 bytes");
+        if (text[..length].IndexOfAny((byte)'.', (byte)'E', (byte)'e') < 0)
+        {
+            text[length++] = (byte)'.';
+            text[length++] = (byte)'0';
+        }
+        _json.WriteRawValue(text[..length], skipInputValidation: true);
     }
 
     /// <summary>BLOBs go out as arrays of byte values, as the Workers binding returns them.</summary>

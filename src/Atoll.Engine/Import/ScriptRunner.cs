@@ -31,7 +31,6 @@ internal static class ScriptRunner
         var db = connection.Handle;
         var timer = Stopwatch.GetTimestamp();
         long statements = 0, rowsRead = 0, rowsWritten = 0, rowsReturned = 0;
-        var ranPragma = false;
         connection.BeginUnlimitedRequest(cancellation);
         var previousLimit = connection.SetMaxSqlLength(maxStatement);
         try
@@ -49,23 +48,24 @@ internal static class ScriptRunner
                     var position = 0;
                     while (!SqlText.IsBlank(span[position..]))
                     {
-                        var rc = raw.sqlite3_prepare_v2(db, span[position..], out var statement, out var tail);
-                        if (rc != raw.SQLITE_OK)
+                        sqlite3_stmt? statement;
+                        try
                         {
-                            statement?.Dispose();
-                            statements++;
-                            throw connection.Authorizer.LastDenial == Authorizer.TransactionDenied
-                                ? ErrorFactory.Sql(TransactionInScript)
-                                : ErrorFactory.FromConnection(connection, rc);
+                            position += SqlTail.PrepareNext(connection, span[position..], 0, out statement);
                         }
-                        position = span.Length - tail.Length;
+                        catch (D1Exception)
+                        {
+                            statements++;
+                            if (connection.Authorizer.LastDenial == Authorizer.TransactionDenied) throw ErrorFactory.Sql(TransactionInScript);
+                            throw;
+                        }
                         using (statement)
                         {
-                            if (statement is null || statement.IsInvalid) continue; // a comment or a lone semicolon
+                            if (statement is null) continue; // a comment or a lone semicolon
                             statements++;
-                            if (SqlText.StartsWithKeyword(span, "PRAGMA"u8)) ranPragma = true;
                             var changes = raw.sqlite3_total_changes(db);
                             var returned = 0L;
+                            int rc;
                             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW) returned++;
                             if (rc != raw.SQLITE_DONE) throw ErrorFactory.FromConnection(connection, rc);
                             rowsReturned += returned;
@@ -105,7 +105,7 @@ internal static class ScriptRunner
         {
             connection.SetMaxSqlLength(previousLimit);
             connection.EndRequest();
-            if (ranPragma) connection.ExecTrusted(StatementExecutor.ResetPragmas);
+            if (connection.Authorizer.SettingsChanged) connection.ExecTrusted(StatementExecutor.ResetPragmas);
         }
     }
 

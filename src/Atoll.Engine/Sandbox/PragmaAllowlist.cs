@@ -31,4 +31,8 @@ internal static class PragmaAllowlist
             _ => false,
         };
     }
+
+    /// <summary>True when the PRAGMA only reads: introspection, or a setting or page size queried without an argument.</summary>
+    public static bool IsReadOnly(string name, string? argument)
+        => Introspection.Contains(name) || (argument is null && (Settings.Contains(name) || name.Equals("page_size", StringComparison.OrdinalIgnoreCase)));
 }

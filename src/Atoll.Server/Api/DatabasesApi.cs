@@ -108,12 +108,17 @@ public static class DatabasesApi
         return Envelope.Ok(json => json.WriteNullValue());
     }
 
+    /// <summary>Request header (value <c>1</c>) that has whole REALs written as <c>2.0</c>; sent by Atoll.Client.</summary>
+    public const string TypedRealsHeader = "x-atoll-typed-reals";
+
     static async Task<IResult> Query(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth,
         RequestBody bodies, IGrainFactory grains, ResultShape shape)
     {
         var (token, database) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         var body = await bodies.ReadAsync(context.Request, context.RequestAborted);
-        var request = QueryRequestReader.Rest(body, shape, readOnly: token.Permission == TokenPermission.Read);
+        // Atoll's own SDK asks for REALs it can tell from INTEGERs; every other client gets D1's wire unchanged.
+        var typedReals = context.Request.Headers[TypedRealsHeader] == "1";
+        var request = QueryRequestReader.Rest(body, shape, readOnly: token.Permission == TokenPermission.Read, typedReals);
         var reply = await grains.GetGrain<IDatabaseGrain>(database.Uuid).Query(request, context.RequestAborted);
         context.Response.Headers["x-d1-bookmark"] = reply.Bookmark;
         return reply.Success

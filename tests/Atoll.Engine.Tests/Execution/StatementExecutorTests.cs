@@ -14,6 +14,15 @@ public sealed class StatementExecutorTests : IDisposable
         => Assert.Equal("""[{"i":9007199254740993,"r":1.5,"s":"é🙈","b":[0,1,127,255],"n":null}]""", _db.ResultsJson("SELECT * FROM t"));
 
     [Fact]
+    public void Execute_writes_whole_reals_as_json_stringify_does_unless_typed_reals_are_asked_for()
+    {
+        const string sql = "SELECT 2.0 AS a, -0.0 AS b, 1e21 AS c, 1.5 AS d, 2 AS e";
+        Assert.Equal("""[{"a":2,"b":-0,"c":1E+21,"d":1.5,"e":2}]""", _db.ResultsJson(sql));
+        var typed = _db.Run(QueryRequest.Single(sql) with { TypedReals = true });
+        Assert.Equal("""[{"a":2.0,"b":-0.0,"c":1E+21,"d":1.5,"e":2}]""", typed[0].GetProperty("results").GetRawText());
+    }
+
+    [Fact]
     public void Execute_writes_columns_and_rows_shape_with_duplicate_names()
     {
         var items = _db.Run(new QueryRequest([new Statement("SELECT 1 AS a, 2 AS a")], ResultShape.ColumnsAndRows));

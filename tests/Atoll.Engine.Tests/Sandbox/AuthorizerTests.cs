@@ -72,11 +72,14 @@ public sealed class AuthorizerTests : IDisposable
     public void Execute_allows_d1s_pragma_allowlist(string sql)
         => Assert.True(_db.Run(sql)[0].GetProperty("success").GetBoolean());
 
-    [Fact]
-    public void Execute_resets_pragma_settings_after_the_request()
+    [Theory]
+    [InlineData("PRAGMA case_sensitive_like = true")]
+    [InlineData("PRAGMA case_sensitive_like = 1; INSERT INTO t VALUES (0)")]
+    public void Execute_resets_pragma_settings_after_the_request(string sql)
     {
-        _db.Run("PRAGMA case_sensitive_like = true");
-        Assert.Equal("""[{"m":1}]""", _db.ResultsJson("SELECT 'A' LIKE 'a' AS m"));
+        // Both on the writer (a PRAGMA never runs on a reader; a write with RETURNING neither), where a setting would linger.
+        _db.Run(sql);
+        Assert.Equal("""[{"m":1}]""", _db.ResultsJson("INSERT INTO t VALUES (1) RETURNING 'A' LIKE 'a' AS m"));
     }
 
     [Theory]
