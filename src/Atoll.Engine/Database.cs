@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using Atoll.Engine.ChangeLog;
 using Atoll.Engine.Connections;
@@ -288,13 +287,13 @@ public sealed class Database : IDisposable, IAsyncDisposable
     /// <summary>Drops history older than the retention window (it also happens after each periodic snapshot).</summary>
     public Task ExpireHistoryAsync(CancellationToken cancellationToken = default) => RequireLog().ExpireAsync(cancellationToken);
 
-    // Page 1 of the restored file gets the new sequence in user_version (bytes 60–63), so the file and the log agree.
+    // Page 1 of the restored file gets the new sequence in its header, so the file and the log agree.
     static byte[] StampSequence(string path, PageChecksum checksum, long sequence)
     {
         var page1 = new byte[checksum.PageSize];
         using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.RandomAccess);
         RandomAccess.Read(file.SafeFileHandle, page1, 0);
-        BinaryPrimitives.WriteUInt32BigEndian(page1.AsSpan(60), (uint)sequence);
+        CommitSequence.Stamp(page1, sequence);
         RandomAccess.Write(file.SafeFileHandle, page1, 0);
         file.Flush(flushToDisk: true);
         checksum.Set(1, page1);

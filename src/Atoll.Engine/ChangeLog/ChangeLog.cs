@@ -82,7 +82,7 @@ internal sealed class ChangeLog : IAsyncDisposable
             {
                 // Same sequence, different content: the file was changed behind the log. Number the new state afresh.
                 sequence = last + 1;
-                writer.ExecTrusted($"PRAGMA user_version = {sequence}; PRAGMA wal_checkpoint(TRUNCATE);");
+                writer.ExecTrusted($"{CommitSequence.Pragma(sequence)}; PRAGMA wal_checkpoint(TRUNCATE);");
                 _checksum = PageChecksum.OfFile(_databasePath, (int)writer.PageSize);
             }
             Baseline(sequence);
