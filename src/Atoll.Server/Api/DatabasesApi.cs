@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Atoll.Engine;
 using Atoll.Server.Auth;
 using Atoll.Server.Catalog;
+using Atoll.Server.TimeTravel;
 using Atoll.Server.Grains;
 using Atoll.Server.Protocol;
 
@@ -63,7 +64,7 @@ public static partial class DatabasesApi
     }
 
     static async Task<IResult> Create(string accountId, HttpContext context, TokenAuthenticator auth, CatalogStore catalog, RequestBody bodies,
-        IGrainFactory grains)
+        IGrainFactory grains, ChangeLogSettings changeLogs)
     {
         var token = auth.ForAccount(context.Request, accountId);
         TokenAuthenticator.RequireAccountEditor(token, "create databases");
@@ -75,6 +76,7 @@ public static partial class DatabasesApi
         var jurisdiction = OptionalEnum(body, "jurisdiction", Jurisdictions);
         var mode = ReadReplicationMode(body) ?? "disabled";
         var record = catalog.CreateDatabase(accountId, name, hint, jurisdiction, mode);
+        changeLogs.Created(record.Uuid); // its first open needs no history: it succeeds while the object store is down
         // Opening it now logs the empty database's first bookmark, so Time Travel's history starts at creation,
         // not at the first query (a timestamp between the two names the empty database).
         await grains.GetGrain<IDatabaseGrain>(record.Uuid).GetBookmark();

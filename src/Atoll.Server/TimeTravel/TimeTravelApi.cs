@@ -61,7 +61,7 @@ public static class TimeTravelApi
     /// database is in the same account; the reply is its database object with <c>forked_from</c>.
     /// </summary>
     static async Task<IResult> Fork(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, IGrainFactory grains,
-        CatalogStore catalog, RequestBody bodies, DatabaseFiles files)
+        CatalogStore catalog, RequestBody bodies, DatabaseFiles files, ChangeLogSettings changeLogs)
     {
         var (token, source) = auth.ForDatabase(context.Request, accountId, databaseId);
         TokenAuthenticator.RequireAccountEditor(token, "create databases");
@@ -83,8 +83,7 @@ public static class TimeTravelApi
         if (reply.ErrorCode is { } failed)
         {
             catalog.DeleteDatabase(created);
-            var folder = files.Folder(created.Uuid);
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            await Database.DeleteAsync(files.File(created.Uuid), changeLogs.For(created.Uuid));
             return Failure(failed, reply.Error!);
         }
         var stats = await grains.GetGrain<IDatabaseGrain>(created.Uuid).GetStats();
