@@ -40,6 +40,9 @@ public sealed class Database : IDisposable, IAsyncDisposable
     /// <summary>The limits this database runs with.</summary>
     public EngineOptions Options { get; }
 
+    /// <summary>The change log (tests and benchmarks look inside).</summary>
+    internal DatabaseLog? Log => _log;
+
     /// <summary>True when a change log is kept (Time Travel, fork, backups).</summary>
     public bool HasChangeLog => _log is not null;
 
