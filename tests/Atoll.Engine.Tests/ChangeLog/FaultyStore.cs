@@ -24,6 +24,9 @@ internal sealed class FaultyStore(string root) : IObjectStore
 
     public int Calls;
 
+    /// <summary>The keys created by <see cref="PutIfAbsentAsync"/>, in the order they were created.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Created { get; } = new();
+
     /// <summary>The next <paramref name="times"/> calls on keys or prefixes <paramref name="match"/> accepts fail.</summary>
     public void FailNext(Func<string, bool> match, int times)
     {
@@ -56,7 +59,9 @@ internal sealed class FaultyStore(string root) : IObjectStore
     public async Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken cancellationToken = default)
     {
         await Enter(key, cancellationToken, upload: true);
-        return await _inner.PutIfAbsentAsync(key, content, cancellationToken);
+        var created = await _inner.PutIfAbsentAsync(key, content, cancellationToken);
+        if (created) Created.Enqueue(key);
+        return created;
     }
 
     public async Task<Stream?> GetAsync(string key, CancellationToken cancellationToken = default)
