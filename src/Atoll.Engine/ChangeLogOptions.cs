@@ -52,4 +52,12 @@ public sealed class ChangeLogOptions
 
     /// <summary>The clock commit times come from (tests move it).</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>A copy of these options for the database whose objects go under <paramref name="prefix"/>.</summary>
+    public ChangeLogOptions WithObjectPrefix(string prefix)
+    {
+        var copy = (ChangeLogOptions)MemberwiseClone();
+        copy.ObjectPrefix = prefix;
+        return copy;
+    }
 }
