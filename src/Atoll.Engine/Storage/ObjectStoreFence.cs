@@ -15,9 +15,12 @@ public sealed class ObjectStoreFence(IObjectStore store) : IOwnershipFence
         while (true)
         {
             using var empty = new MemoryStream([]);
-            if (await store.PutIfAbsentAsync($"{prefix}owners/{epoch:x16}", empty, cancellationToken).ConfigureAwait(false)) return epoch;
+            if (await store.PutIfAbsentAsync($"{prefix}owners/{epoch:x16}", empty, cancellationToken).ConfigureAwait(false)) break;
             epoch++; // another owner claimed it between our list and our create
         }
+        // Older claims are spent (fencing is per sequence); the newest one keeps the next claim above it.
+        foreach (var key in claimed) await store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        return epoch;
     }
 
     /// <inheritdoc/>
