@@ -29,6 +29,12 @@ public abstract class AtollConnectionOptions
     /// <summary>Embedded: the engine's limits (D1's by default).</summary>
     public EngineOptions Engine { get; set; } = new();
 
+    /// <summary>
+    /// Embedded: the change log — retention, object store and durability policy (<see cref="ChangeLogOptions.WaitForUpload"/>:
+    /// a write returns only once it is in the store). Each database's objects go under <c>&lt;name&gt;/</c>. Null: a local log only.
+    /// </summary>
+    public ChangeLogOptions? ChangeLog { get; set; }
+
     /// <summary>What is wrong with these settings, each naming the setting under <paramref name="path"/>; empty when they are usable.</summary>
     public virtual IReadOnlyList<string> Validate(string path)
     {

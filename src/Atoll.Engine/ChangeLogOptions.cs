@@ -14,8 +14,29 @@ public sealed class ChangeLogOptions
     /// <summary>Key prefix of this database's objects, e.g. <c>&lt;uuid&gt;/</c>.</summary>
     public string ObjectPrefix { get; set; } = "";
 
-    /// <summary>When true, a write is acknowledged only after its entry is in the object store (see <see cref="Database.WaitForUploadAsync"/>).</summary>
+    /// <summary>
+    /// The durability policy. False: a write is acknowledged once its entry is synced in the local log. True: only once
+    /// it is also in the object store (every write path of <see cref="Database"/> waits, see <see cref="Database.AcknowledgeAsync"/>).
+    /// </summary>
     public bool WaitForUpload { get; set; }
+
+    /// <summary>How long a write waits for the object store under <see cref="WaitForUpload"/> before it fails with 7429 (kept locally).</summary>
+    public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Who may publish this database's history; null: an <see cref="ObjectStoreFence"/> on <see cref="ObjectStore"/>.</summary>
+    public IOwnershipFence? Fence { get; set; }
+
+    /// <summary>
+    /// The database was just created and has no history anywhere: opening it never asks the object store (which may be
+    /// unreachable). Leave false when unsure — a missing file is then rebuilt from the store.
+    /// </summary>
+    public bool IsNew { get; set; }
+
+    /// <summary>Told of every background failure (snapshot, expiry, upload — each retried) with what failed; also counted in <see cref="Database.LogCounters"/>.</summary>
+    public Action<string, Exception>? OnFailure { get; set; }
+
+    /// <summary>The first wait before a failed snapshot is retried; it doubles up to 5 minutes.</summary>
+    public TimeSpan SnapshotRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How far back Time Travel reaches (D1: 30 days).</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
@@ -31,4 +52,12 @@ public sealed class ChangeLogOptions
 
     /// <summary>The clock commit times come from (tests move it).</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>A copy of these options for the database whose objects go under <paramref name="prefix"/>.</summary>
+    public ChangeLogOptions WithObjectPrefix(string prefix)
+    {
+        var copy = (ChangeLogOptions)MemberwiseClone();
+        copy.ObjectPrefix = prefix;
+        return copy;
+    }
 }

@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using Atoll.Engine.ChangeLog;
 using Atoll.Engine.Connections;
-using Atoll.Engine.Snapshots;
 using Atoll.Engine.Dump;
 using Atoll.Engine.Import;
 
@@ -21,12 +19,12 @@ namespace Atoll.Engine;
 public sealed class Database : IDisposable, IAsyncDisposable
 {
     readonly SemaphoreSlim _writeGate = new(1, 1);
-    readonly ChangeLog.ChangeLog? _log;
+    readonly DatabaseLog? _log;
     Connection _writer;
     ReaderPool _readers;
     bool _disposed;
 
-    Database(string path, EngineOptions options, ChangeLog.ChangeLog? log, Connection writer)
+    Database(string path, EngineOptions options, DatabaseLog? log, Connection writer)
     {
         Path = path;
         Options = options;
@@ -42,18 +40,17 @@ public sealed class Database : IDisposable, IAsyncDisposable
     /// <summary>The limits this database runs with.</summary>
     public EngineOptions Options { get; }
 
+    /// <summary>The change log (tests and benchmarks look inside).</summary>
+    internal DatabaseLog? Log => _log;
+
     /// <summary>True when a change log is kept (Time Travel, fork, backups).</summary>
     public bool HasChangeLog => _log is not null;
 
     /// <summary>Opens (creating if needed) the database file at <paramref name="path"/>, local files only.</summary>
     /// <exception cref="D1Exception">The file cannot be opened as a SQLite database.</exception>
+    /// <remarks>With an object store this blocks while a lost database is hydrated from it (an open of local files never asks the store).</remarks>
     public static Database Open(string path, EngineOptions? options = null, ChangeLogOptions? changeLog = null)
-    {
-        if (changeLog?.ObjectStore is not null)
-            throw new ArgumentException("A database with an object store opens with OpenAsync.", nameof(changeLog));
-        // With no object store every step below runs synchronously: the task is complete when it returns.
-        return OpenAsync(path, options, changeLog).GetAwaiter().GetResult();
-    }
+        => OpenAsync(path, options, changeLog).GetAwaiter().GetResult();
 
     /// <summary>
     /// Opens the database at <paramref name="path"/>: creates it, or rebuilds it from its change log (local, else the
@@ -69,18 +66,19 @@ public sealed class Database : IDisposable, IAsyncDisposable
         if (directory is not null) Directory.CreateDirectory(directory);
         if (!changeLog.Enabled) return new Database(path, options, null, Connection.Open(path, options, reader: false, syncEveryCommit: options.SyncEveryCommit ?? true));
 
-        if (!File.Exists(path) && changeLog.ObjectStore is not null)
-            await LogHydration.FromObjectStoreAsync(path, changeLog, cancellationToken).ConfigureAwait(false);
-        var log = ChangeLog.ChangeLog.Open(path, changeLog);
+        // Only a database whose file is gone asks the store for its history: a new one has none (the store may be down).
+        if (!File.Exists(path) && changeLog.ObjectStore is not null && !changeLog.IsNew)
+            await LogStore.HydrateAsync(path, changeLog, cancellationToken).ConfigureAwait(false);
+        var log = DatabaseLog.Open(path, changeLog);
         try
         {
-            if (!File.Exists(path) && log.LastSequence >= 0) await RebuildAsync(log, path, log.LastSequence, cancellationToken).ConfigureAwait(false);
+            if (!File.Exists(path) && log.LastSequence >= 0) await RebuildAsync(log.Store, path, log.LastSequence, cancellationToken).ConfigureAwait(false);
             var writer = Connection.Open(path, options, reader: false, syncEveryCommit: options.SyncEveryCommit ?? false);
             if (!log.Attach(writer))
             {
                 // The file is behind its log (its WAL was lost, or an older copy was put back): rebuild it.
                 writer.Dispose();
-                await RebuildAsync(log, path, log.LastSequence, cancellationToken).ConfigureAwait(false);
+                await RebuildAsync(log.Store, path, log.LastSequence, cancellationToken).ConfigureAwait(false);
                 writer = Connection.Open(path, options, reader: false, syncEveryCommit: options.SyncEveryCommit ?? false);
                 if (!log.Attach(writer)) throw new InvalidDataException($"{path} is still behind its change log after a rebuild");
             }
@@ -93,7 +91,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
         }
     }
 
-    static async Task RebuildAsync(ChangeLog.ChangeLog log, string path, long sequence, CancellationToken cancellationToken)
+    static async Task RebuildAsync(LogStore log, string path, long sequence, CancellationToken cancellationToken)
     {
         var temp = path + ".rebuild";
         await Reconstruction.BuildAsync(log, sequence, temp, cancellationToken).ConfigureAwait(false);
@@ -135,7 +133,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
     public EncodedResult ExecuteWrite(QueryRequest request, CancellationToken cancellationToken = default)
     {
         var result = ExecuteWriteUnsynced(request, cancellationToken);
-        SyncLog(result.Bookmark);
+        Acknowledge(result.Bookmark, cancellationToken);
         return result;
     }
 
@@ -152,6 +150,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            _log?.Shipper?.ThrowIfFenced();
             return _writer.Executor.Execute(request, cancellationToken);
         }
         finally
@@ -170,6 +169,38 @@ public sealed class Database : IDisposable, IAsyncDisposable
     /// <inheritdoc cref="SyncLog"/>
     /// <remarks>Waits without holding a thread; a sync this call leads runs on the thread pool.</remarks>
     public Task SyncLogAsync(Bookmark bookmark) => _log?.SyncThroughAsync(bookmark.Sequence) ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Waits until the commits up to <paramref name="bookmark"/> may be acknowledged under this database's durability
+    /// policy: synced in the local log, and — with <see cref="ChangeLogOptions.WaitForUpload"/> — in the object store
+    /// (up to <see cref="ChangeLogOptions.UploadTimeout"/>). Every write path of the engine calls it; an owner that
+    /// queues writes itself (the server) calls it after <see cref="ExecuteWriteUnsynced"/>.
+    /// </summary>
+    /// <exception cref="D1Exception">The log could not be synced, the store did not take the commit in time (7429), or this copy was fenced.</exception>
+    public async Task AcknowledgeAsync(Bookmark bookmark, CancellationToken cancellationToken = default)
+    {
+        await SyncLogAsync(bookmark).ConfigureAwait(false);
+        if (_log is { Options.WaitForUpload: true, Shipper: { } shipper })
+            await shipper.WaitForAsync(bookmark.Sequence, _log.Options.UploadTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="AcknowledgeAsync"/>
+    public void Acknowledge(Bookmark bookmark, CancellationToken cancellationToken = default)
+    {
+        SyncLog(bookmark);
+        if (_log is { Options.WaitForUpload: true, Shipper: { } shipper })
+            shipper.WaitForAsync(bookmark.Sequence, _log.Options.UploadTimeout, cancellationToken).GetAwaiter().GetResult();
+    }
+
+    /// <summary>What the change log's background work did and how often it failed; null without a log.</summary>
+    public ChangeLogCounters? LogCounters => _log?.Counters;
+
+    /// <summary>
+    /// Deletes everything of the database at <paramref name="path"/> (closed): its folder and its history in the
+    /// object store under <see cref="ChangeLogOptions.ObjectPrefix"/>.
+    /// </summary>
+    public static Task DeleteAsync(string path, ChangeLogOptions? changeLog = null, CancellationToken cancellationToken = default)
+        => LogStore.DeleteAsync(path, changeLog ?? new ChangeLogOptions(), cancellationToken);
 
     /// <summary>
     /// Writes a consistent copy of the committed database to a new SQLite file at <paramref name="path"/>, from a reader's
@@ -208,8 +239,8 @@ public sealed class Database : IDisposable, IAsyncDisposable
     {
         var log = RequireLog();
         var expired = $"Bookmark {bookmark} has expired: it is older than the retention window ({Describe(log.Options.Retention)}).";
-        var position = log.Position(bookmark.Sequence)
-            ?? throw new D1Exception(D1ErrorCode.BadRequest, log.First is { } first && bookmark.Sequence < first.Sequence
+        var position = log.Store.Index.Find(bookmark.Sequence)
+            ?? throw new D1Exception(D1ErrorCode.BadRequest, log.Store.Index.First is { } first && bookmark.Sequence < first.Sequence
                 ? expired : $"Bookmark {bookmark} does not name a commit of this database.");
         var time = DateTimeOffset.FromUnixTimeMilliseconds(position.CommitTimeMs);
         if (time < log.Options.Clock.GetUtcNow() - log.Options.Retention) throw new D1Exception(D1ErrorCode.BadRequest, expired);
@@ -226,9 +257,9 @@ public sealed class Database : IDisposable, IAsyncDisposable
         if (timestamp < now - log.Options.Retention)
             throw new D1Exception(D1ErrorCode.BadRequest,
                 $"Timestamp {Describe(timestamp)} is beyond the retention window ({Describe(log.Options.Retention)}).");
-        var position = log.AtOrBefore(timestamp.ToUnixTimeMilliseconds())
+        var position = log.Store.Index.AtOrBefore(timestamp.ToUnixTimeMilliseconds())
             ?? throw new D1Exception(D1ErrorCode.BadRequest, $"No commit at or before {Describe(timestamp)}: the database's history starts later"
-                + (log.First is { } first ? $", at {Describe(DateTimeOffset.FromUnixTimeMilliseconds(first.CommitTimeMs))}." : "."));
+                + (log.Store.Index.First is { } first ? $", at {Describe(DateTimeOffset.FromUnixTimeMilliseconds(first.CommitTimeMs))}." : "."));
         return new Bookmark(position.Sequence);
     }
 
@@ -242,14 +273,16 @@ public sealed class Database : IDisposable, IAsyncDisposable
     {
         var log = RequireLog();
         CommitTimeOf(target); // validates
+        Bookmark restored, previous;
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var previous = new Bookmark(log.LastSequence);
+            log.Shipper?.ThrowIfFenced();
+            previous = new Bookmark(log.LastSequence);
             var sequence = Math.Max(log.LastSequence, _writer.State.Sequence) + 1;
             var temp = Path + ".restore";
-            var checksum = await Reconstruction.BuildAsync(log, target.Sequence, temp, cancellationToken).ConfigureAwait(false);
+            var checksum = await Reconstruction.BuildAsync(log.Store, target.Sequence, temp, cancellationToken).ConfigureAwait(false);
             var page1 = StampSequence(temp, checksum, sequence);
 
             await _readers.CloseAsync().ConfigureAwait(false);
@@ -259,19 +292,22 @@ public sealed class Database : IDisposable, IAsyncDisposable
             File.Delete(Path + "-shm");
             File.Move(temp, Path, overwrite: true);
             log.AppendRestore(sequence, target.Sequence, checksum.PageSize, checksum.Pages, page1, checksum);
-            log.Snapshots.SaveLocal(sequence, Path);
+            log.Store.Snapshots.SaveLocal(sequence, Path);
+            log.Snapshots.Saved(sequence);
 
             _writer = Connection.Open(Path, Options, reader: false, state, Options.SyncEveryCommit ?? false);
             log.Reattach(_writer);
             var writer = _writer;
             writer.AfterCommit = s => log.Capture(writer, s);
             _readers = new ReaderPool(Path, Options, state);
-            return (new Bookmark(sequence), previous);
+            restored = new Bookmark(sequence);
         }
         finally
         {
             _writeGate.Release();
         }
+        await AcknowledgeAsync(restored, cancellationToken).ConfigureAwait(false);
+        return (restored, previous);
     }
 
     /// <summary>Writes the database as it was at <paramref name="at"/> to a new file (a fork's starting point).</summary>
@@ -282,22 +318,23 @@ public sealed class Database : IDisposable, IAsyncDisposable
         CommitTimeOf(at);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
-        await Reconstruction.BuildAsync(log, at.Sequence, path, cancellationToken).ConfigureAwait(false);
+        await Reconstruction.BuildAsync(log.Store, at.Sequence, path, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for background snapshot work to finish (tests and benchmarks).</summary>
-    public Task WhenIdleAsync() => _log?.Idle ?? Task.CompletedTask;
+    public Task WhenIdleAsync() => _log?.Snapshots.Idle ?? Task.CompletedTask;
 
     /// <summary>Drops history older than the retention window (it also happens after each periodic snapshot).</summary>
-    public Task ExpireHistoryAsync(CancellationToken cancellationToken = default) => RequireLog().ExpireAsync(cancellationToken);
+    /// <remarks>A failure is counted in <see cref="LogCounters"/> and reported to <see cref="ChangeLogOptions.OnFailure"/>, not thrown.</remarks>
+    public Task ExpireHistoryAsync(CancellationToken cancellationToken = default) => RequireLog().Snapshots.ExpireAsync(cancellationToken);
 
-    // Page 1 of the restored file gets the new sequence in user_version (bytes 60–63), so the file and the log agree.
+    // Page 1 of the restored file gets the new sequence in its header, so the file and the log agree.
     static byte[] StampSequence(string path, PageChecksum checksum, long sequence)
     {
         var page1 = new byte[checksum.PageSize];
         using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.RandomAccess);
         RandomAccess.Read(file.SafeFileHandle, page1, 0);
-        BinaryPrimitives.WriteUInt32BigEndian(page1.AsSpan(60), (uint)sequence);
+        CommitSequence.Stamp(page1, sequence);
         RandomAccess.Write(file.SafeFileHandle, page1, 0);
         file.Flush(flushToDisk: true);
         checksum.Set(1, page1);
@@ -310,7 +347,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
     static string Describe(TimeSpan span)
         => span.Ticks % TimeSpan.TicksPerDay == 0 ? $"{span.TotalDays:0} {(span.TotalDays == 1 ? "day" : "days")}" : span.ToString("c", CultureInfo.InvariantCulture);
 
-    ChangeLog.ChangeLog RequireLog()
+    DatabaseLog RequireLog()
         => _log ?? throw new D1Exception(D1ErrorCode.BadRequest, "This database keeps no change log: Time Travel is off.");
 
     /// <summary>
@@ -372,7 +409,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
         {
             _writeGate.Release();
         }
-        if (result.Success) SyncLog(result.Bookmark);
+        if (result.Success) Acknowledge(result.Bookmark, cancellationToken);
         return result;
     }
 
@@ -400,7 +437,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
             _disposed = true;
             _readers.Dispose();
             _writer.Dispose();
-            if (_log is not null) await _log.DisposeAsync().ConfigureAwait(false);
+            if (_log is not null) await _log.CloseAsync(clean: true).ConfigureAwait(false);
         }
         finally
         {

@@ -12,14 +12,14 @@ internal static class EmbeddedDatabases
     static readonly Dictionary<string, SharedDatabase> Open = new(StringComparer.Ordinal);
 
     /// <summary>Opens <paramref name="file"/> (creating it) or joins the instance already open.</summary>
-    public static EmbeddedLease Acquire(string file, EngineOptions options)
+    public static EmbeddedLease Acquire(string file, EngineOptions options, ChangeLogOptions? changeLog = null)
     {
         file = Path.GetFullPath(file);
         lock (Gate)
         {
             if (!Open.TryGetValue(file, out var shared))
             {
-                shared = new SharedDatabase(file, Database.Open(file, options));
+                shared = new SharedDatabase(file, Database.Open(file, options, changeLog));
                 Open[file] = shared;
             }
             shared.References++;

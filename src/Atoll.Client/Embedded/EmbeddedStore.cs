@@ -6,7 +6,7 @@ namespace Atoll.Client.Embedded;
 /// An embedded data directory: one folder per database, <c>&lt;dir&gt;/&lt;name&gt;/db.sqlite</c> plus <c>database.json</c>
 /// (its uuid and creation time), so names, uuids and the admin API behave as they do on a server.
 /// </summary>
-internal sealed class EmbeddedStore(string dataDirectory, EngineOptions engine)
+internal sealed class EmbeddedStore(string dataDirectory, EngineOptions engine, ChangeLogOptions? changeLog = null)
 {
     const string DatabaseFile = "db.sqlite";
     const string RecordFile = "database.json";
@@ -15,6 +15,9 @@ internal sealed class EmbeddedStore(string dataDirectory, EngineOptions engine)
     public string Root { get; } = Path.GetFullPath(dataDirectory);
 
     public EngineOptions Engine { get; } = engine;
+
+    EmbeddedLease Acquire(string name)
+        => EmbeddedDatabases.Acquire(Path.Combine(Root, name, DatabaseFile), Engine, changeLog?.WithObjectPrefix(name + "/"));
 
     /// <exception cref="D1Exception">The name is not valid (7400) or taken (7502).</exception>
     public EmbeddedRecord Create(string name)
@@ -26,7 +29,7 @@ internal sealed class EmbeddedStore(string dataDirectory, EngineOptions engine)
             if (File.Exists(Path.Combine(folder, RecordFile))) throw EmbeddedErrors.Duplicate();
             Directory.CreateDirectory(folder);
             var record = new EmbeddedRecord(Guid.NewGuid().ToString(), name, DateTimeOffset.UtcNow);
-            using (EmbeddedDatabases.Acquire(Path.Combine(folder, DatabaseFile), Engine)) { } // creates the file
+            using (Acquire(name)) { } // creates the file
             var temporary = Path.Combine(folder, RecordFile + ".tmp");
             File.WriteAllBytes(temporary, record.ToJson());
             File.Move(temporary, Path.Combine(folder, RecordFile), overwrite: true); // the record appears last: a half-made database is not listed
@@ -80,13 +83,13 @@ internal sealed class EmbeddedStore(string dataDirectory, EngineOptions engine)
                 record = existing; // created concurrently by another client
             }
         }
-        return EmbeddedDatabases.Acquire(Path.Combine(Root, record.Name, DatabaseFile), Engine);
+        return Acquire(record.Name);
     }
 
     /// <summary>The record with the database's current table count and size.</summary>
     public D1DatabaseInfo Measure(EmbeddedRecord record)
     {
-        using var lease = EmbeddedDatabases.Acquire(Path.Combine(Root, record.Name, DatabaseFile), Engine);
+        using var lease = Acquire(record.Name);
         var stats = lease.Database.Stats();
         return new D1DatabaseInfo(record.Uuid, record.Name, record.CreatedAt, stats.NumTables, stats.FileSize);
     }

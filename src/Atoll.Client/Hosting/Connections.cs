@@ -14,7 +14,7 @@ internal static class Connections
         ThrowIfInvalid(options.Validate(path));
         if (options.Mode == AtollMode.Embedded)
         {
-            var store = new EmbeddedStore(options.DataDirectory!, options.Engine);
+            var store = new EmbeddedStore(options.DataDirectory!, options.Engine, options.ChangeLog);
             return new BindingDatabase(new EmbeddedTransport(() => store.Open(options.Database!, options.CreateIfMissing)));
         }
         var connection = new RemoteConnection(http ?? NewHttpClient(), ownsHttp: http is null, options);
@@ -27,7 +27,7 @@ internal static class Connections
     {
         ThrowIfInvalid(options.Validate(path));
         return options.Mode == AtollMode.Embedded
-            ? new EmbeddedAdmin(new EmbeddedStore(options.DataDirectory!, options.Engine))
+            ? new EmbeddedAdmin(new EmbeddedStore(options.DataDirectory!, options.Engine, options.ChangeLog))
             : new RemoteAdmin(new RemoteConnection(http ?? NewHttpClient(), ownsHttp: http is null, options), ownsConnection: true);
     }
 

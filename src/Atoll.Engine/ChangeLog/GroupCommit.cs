@@ -8,24 +8,19 @@ namespace Atoll.Engine.ChangeLog;
 /// </summary>
 /// <param name="durable">The last sequence already durable (from the log on disk).</param>
 /// <param name="sync">Syncs the log: every entry appended before the call is durable once it returns.</param>
-/// <param name="synced">Receives the entries each successful sync made durable, in order (to ship them).</param>
-internal sealed class GroupCommit(long durable, Action sync, Action<IReadOnlyList<LogEntry>> synced)
+/// <param name="synced">Receives the last sequence each successful sync made durable (to ship up to it); never the pages.</param>
+internal sealed class GroupCommit(long durable, Action sync, Action<long> synced)
 {
     readonly Lock _lock = new();
-    readonly List<LogEntry> _unsynced = [];
     readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
     long _appended = durable;
     long _durable = durable;
     bool _syncing;
 
-    /// <summary>Records an entry just appended; <paramref name="keep"/> holds it for <c>synced</c>.</summary>
-    public void Appended(LogEntry entry, bool keep)
+    /// <summary>Records that entry <paramref name="sequence"/> was just appended.</summary>
+    public void Appended(long sequence)
     {
-        lock (_lock)
-        {
-            _appended = entry.Sequence;
-            if (keep) _unsynced.Add(entry);
-        }
+        lock (_lock) _appended = sequence;
     }
 
     /// <summary>Returns once every entry up to <paramref name="sequence"/> is durable, syncing itself when no one else is.</summary>
@@ -68,13 +63,7 @@ internal sealed class GroupCommit(long durable, Action sync, Action<IReadOnlyLis
         while (true)
         {
             long upTo;
-            LogEntry[] entries;
-            lock (_lock)
-            {
-                upTo = _appended;
-                entries = [.. _unsynced];
-                _unsynced.Clear();
-            }
+            lock (_lock) upTo = _appended;
             Exception? failure = null;
             try
             {
@@ -89,7 +78,6 @@ internal sealed class GroupCommit(long durable, Action sync, Action<IReadOnlyLis
             lock (_lock)
             {
                 if (failure is null) Volatile.Write(ref _durable, Math.Max(_durable, upTo));
-                else _unsynced.InsertRange(0, entries);
                 _waiters.RemoveAll(w =>
                 {
                     if (w.Sequence > upTo) return false;
@@ -99,7 +87,7 @@ internal sealed class GroupCommit(long durable, Action sync, Action<IReadOnlyLis
                 more = _waiters.Count > 0;
                 if (!more) _syncing = false;
             }
-            if (failure is null && entries.Length > 0) synced(entries);
+            if (failure is null) synced(upTo);
             foreach (var waiter in done)
                 if (failure is null) waiter.TrySetResult();
                 else waiter.TrySetException(failure);

@@ -78,17 +78,25 @@ internal sealed class LogSegments(string folder, long segmentBytes = 16 << 20, i
     }
 
     /// <summary>
-    /// Reads every intact entry's position, oldest first; a torn tail (a crash mid-append) and unused fill are cut off.
-    /// The newest segment is synced: a process that died before syncing it may have left entries only in the page cache.
+    /// Reads the positions of the intact entries from segment <paramref name="fromSegment"/> at byte
+    /// <paramref name="fromOffset"/> on (everything by default), oldest first; a torn tail (a crash mid-append) and
+    /// unused fill are cut off. The newest segment is synced: a process that died before syncing it may have left
+    /// entries only in the page cache.
     /// </summary>
-    public List<LogPosition> Scan()
+    public List<LogPosition> Scan(long fromSegment = long.MinValue, long fromOffset = 0)
     {
         var positions = new List<LogPosition>();
         if (!Directory.Exists(Folder)) return positions;
-        var paths = Directory.GetFiles(Folder, "*.seg").Order(StringComparer.Ordinal).ToArray();
+        var paths = SegmentPaths().Where(p => LogIndexFile.SegmentId(p) >= fromSegment).ToArray();
         foreach (var path in paths)
         {
-            var bytes = File.ReadAllBytes(path);
+            var start = LogIndexFile.SegmentId(path) == fromSegment ? fromOffset : 0;
+            byte[] bytes;
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1))
+            {
+                bytes = new byte[Math.Max(0, file.Length - start)];
+                RandomAccess.Read(file.SafeFileHandle, bytes, start);
+            }
             var offset = 0;
             while (offset + 4 <= bytes.Length)
             {
@@ -98,17 +106,32 @@ internal sealed class LogSegments(string folder, long segmentBytes = 16 << 20, i
                 if (entry is null) break;
                 if (positions.Count == 0 || entry.Sequence > positions[^1].Sequence)
                     positions.Add(new LogPosition(entry.Sequence, entry.CommitTimeMs, entry.Kind, entry.TargetSequence,
-                        entry.DatabasePages, entry.ChecksumAfter, path, offset + 4, length));
+                        entry.DatabasePages, entry.ChecksumAfter, path, start + offset + 4, length));
                 offset += 4 + length;
             }
             if (offset < bytes.Length || path == paths[^1])
             {
                 using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
-                file.SetLength(offset);
+                file.SetLength(start + offset);
                 file.Flush(flushToDisk: true);
             }
         }
         return positions;
+    }
+
+    /// <summary>The segment files, oldest first.</summary>
+    public string[] SegmentPaths()
+        => Directory.Exists(Folder) ? [.. Directory.GetFiles(Folder, "*.seg").Order(StringComparer.Ordinal)] : [];
+
+    /// <summary>Where appends ended: the newest segment and its length (after <see cref="Dispose"/>, without fill).</summary>
+    public (long Segment, long End) Tail()
+    {
+        lock (_fileLock)
+        {
+            if (_currentPath is not null) return (LogIndexFile.SegmentId(_currentPath), _end);
+            var last = SegmentPaths().LastOrDefault();
+            return last is null ? (-1, 0) : (LogIndexFile.SegmentId(last), new FileInfo(last).Length);
+        }
     }
 
     /// <summary>Reads one entry back, pages included.</summary>

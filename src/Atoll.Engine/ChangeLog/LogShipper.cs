@@ -1,27 +1,46 @@
-using System.Threading.Channels;
 using Atoll.Engine.Storage;
 
 namespace Atoll.Engine.ChangeLog;
 
 /// <summary>
-/// Copies log entries and snapshots to the object store in the background, in order batch by batch (up to 32 side by
-/// side), retrying until the store takes them. The local segments stay the durable copy meanwhile, so an unreachable store delays backups, never writes.
+/// Publishes a database's log entries to the object store in sequence order, under the owner's epoch, and uploads its
+/// snapshots once the entry they belong to is published. The queue is a position — "durable up to N, shipped up to M" —
+/// and each entry is read back from the local log when its turn comes, so memory stays flat however long the store is
+/// unreachable; retries back off from 100 ms to 5 s. A publish another owner got to first fences this one: it stops,
+/// and what it had not yet published is never acknowledged.
 /// </summary>
 internal sealed class LogShipper : IAsyncDisposable
 {
-    const int MaxBatch = 32;
+    readonly LogStore _log;
+    readonly ChangeLogOptions _options;
     readonly IObjectStore _store;
-    readonly Channel<(Func<IObjectStore, CancellationToken, Task> Ship, long Sequence)> _queue =
-        Channel.CreateUnbounded<(Func<IObjectStore, CancellationToken, Task>, long)>();
+    readonly IOwnershipFence _fence;
+    readonly ChangeLogCounters _counters;
+    readonly SemaphoreSlim _signal = new(0);
+    readonly Lock _lock = new();
+    readonly SortedSet<long> _snapshots = [];
+    readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
     readonly CancellationTokenSource _stop = new();
     readonly Task _loop;
-    long _shipped = -1;
-    readonly Lock _waitersLock = new();
-    readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
+    long _durable;
+    long _shipped;
+    string? _fenced;
 
-    public LogShipper(IObjectStore store)
+    /// <summary>Starts shipping <paramref name="log"/>'s entries up to <paramref name="durable"/> (and later ones as they become durable).</summary>
+    /// <param name="log">The local log entries are read back from.</param>
+    /// <param name="options">The store, prefix and fence.</param>
+    /// <param name="counters">Where failures are counted.</param>
+    /// <param name="durable">The last entry already durable locally.</param>
+    /// <param name="shipped">The last sequence known to be in the store (saved at a clean close), or null to ask the store.</param>
+    public LogShipper(LogStore log, ChangeLogOptions options, ChangeLogCounters counters, long durable, long? shipped)
     {
-        _store = store;
+        _log = log;
+        _options = options;
+        _store = options.ObjectStore!;
+        _fence = options.Fence ?? new ObjectStoreFence(_store);
+        _counters = counters;
+        _durable = durable;
+        _shipped = shipped ?? long.MinValue;
         _loop = Task.Run(RunAsync);
     }
 
@@ -31,26 +50,33 @@ internal sealed class LogShipper : IAsyncDisposable
     /// <summary>The highest sequence whose entry is in the store.</summary>
     public long Shipped => Interlocked.Read(ref _shipped);
 
-    /// <summary>Queues an upload; <paramref name="sequence"/> is the log entry it completes, or -1 (a snapshot).</summary>
-    public void Enqueue(string key, Func<Stream> content, long sequence) => Enqueue(async (store, cancellationToken) =>
+    /// <summary>The epoch this owner publishes under (0 until claimed).</summary>
+    public long Epoch { get; private set; }
+
+    /// <summary>Why this owner was fenced, or null while it owns the history.</summary>
+    public string? Fenced => Volatile.Read(ref _fenced);
+
+    /// <summary>Entries up to <paramref name="sequence"/> are durable locally: ship them.</summary>
+    public void Durable(long sequence)
     {
-        await using var stream = content();
-        await store.PutAsync(key, stream, cancellationToken).ConfigureAwait(false);
-    }, sequence);
+        lock (_lock) _durable = Math.Max(_durable, sequence);
+        _signal.Release();
+    }
 
-    /// <summary>
-    /// Queues work that runs with the uploads (in the same batch as those queued next to it, after those queued before)
-    /// and is retried like one until it succeeds; once its batch is in, everything up to <paramref name="sequence"/>
-    /// counts as shipped. It must be safe to run again after a partial failure.
-    /// </summary>
-    public void Enqueue(Func<IObjectStore, CancellationToken, Task> ship, long sequence) => _queue.Writer.TryWrite((ship, sequence));
+    /// <summary>Uploads the local snapshot at <paramref name="sequence"/> once its entry is published.</summary>
+    public void Snapshot(long sequence)
+    {
+        lock (_lock) _snapshots.Add(sequence);
+        _signal.Release();
+    }
 
-    /// <summary>Completes once everything up to <paramref name="sequence"/> is in the store; fails after <paramref name="timeout"/>.</summary>
+    /// <summary>Completes once everything up to <paramref name="sequence"/> is in the store; fails after <paramref name="timeout"/> or when fenced.</summary>
     public async Task WaitForAsync(long sequence, TimeSpan timeout, CancellationToken cancellationToken)
     {
         TaskCompletionSource done;
-        lock (_waitersLock)
+        lock (_lock)
         {
+            ThrowIfFenced();
             if (Shipped >= sequence) return;
             done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add((sequence, done));
@@ -67,28 +93,26 @@ internal sealed class LogShipper : IAsyncDisposable
         }
     }
 
+    public void ThrowIfFenced()
+    {
+        if (Fenced is { } reason) throw new D1Exception(D1ErrorCode.SqlError, $"D1 DB storage operation failed: {reason}");
+    }
+
     async Task RunAsync()
     {
-        var batch = new List<(Func<IObjectStore, CancellationToken, Task> Ship, long Sequence)>(MaxBatch);
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            Epoch = await RetryAsync(ct => _fence.ClaimAsync(_options.ObjectPrefix, ct)).ConfigureAwait(false);
+            if (Shipped == long.MinValue) Interlocked.Exchange(ref _shipped, await RetryAsync(RemoteTipAsync).ConfigureAwait(false));
+            if (Fenced is not null) return;
+            await RetryAsync(QueueMissingSnapshotsAsync).ConfigureAwait(false);
+            while (!_stop.IsCancellationRequested)
             {
-                batch.Clear();
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
-                // Side by side: a store that answers each upload slowly (a network round trip, a filesystem fsync) takes
-                // a batch in about the time of one. Shipped advances only once the whole batch is in, so it still means
-                // "everything up to here"; a crash mid-batch can leave a hole, which hydration stops at.
-                await Task.WhenAll(batch.Select(item => ShipAsync(item.Ship))).ConfigureAwait(false);
-                var highest = batch.Max(item => item.Sequence);
-                if (highest > Shipped) Interlocked.Exchange(ref _shipped, highest);
-                lock (_waitersLock)
-                    _waiters.RemoveAll(w =>
-                    {
-                        if (w.Sequence > Shipped) return false;
-                        w.Done.TrySetResult();
-                        return true;
-                    });
+                if (await ShipNextEntryAsync().ConfigureAwait(false) is false) return; // fenced
+                if (await ShipNextSnapshotAsync().ConfigureAwait(false)) continue;
+                long durable;
+                lock (_lock) durable = _durable;
+                if (Shipped >= durable) await _signal.WaitAsync(_stop.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -96,48 +120,138 @@ internal sealed class LogShipper : IAsyncDisposable
         }
     }
 
-    // Retries until it succeeds, backing off from 100 ms up to 5 s between attempts.
-    async Task ShipAsync(Func<IObjectStore, CancellationToken, Task> ship)
+    // Publishes the entry after the last shipped one, if it is durable. False when another owner published it first.
+    async Task<bool?> ShipNextEntryAsync()
+    {
+        long durable;
+        lock (_lock) durable = _durable;
+        if (Shipped >= durable) return null;
+        if (_log.Index.After(Shipped) is not { } position || position.Sequence > durable) return null;
+        // Read back from the local log (the queue holds no pages) and stamped with this owner's epoch.
+        var entry = LogStore.Read(position) with { Epoch = Epoch };
+        var bytes = entry.Encode();
+        var published = await RetryAsync(ct => _fence.PublishAsync(_log.EntryKey(position.Sequence), bytes, Epoch, ct)).ConfigureAwait(false);
+        if (!published)
+        {
+            Fence($"another owner published commit {position.Sequence} of this database first: this copy no longer owns it " +
+                $"(epoch {Epoch}); its commits from {position.Sequence} on were not acknowledged as uploaded.");
+            return false;
+        }
+        _counters.EntryShipped();
+        Interlocked.Exchange(ref _shipped, position.Sequence);
+        List<TaskCompletionSource> done = [];
+        lock (_lock)
+            _waiters.RemoveAll(w =>
+            {
+                if (w.Sequence > position.Sequence) return false;
+                done.Add(w.Done);
+                return true;
+            });
+        foreach (var waiter in done) waiter.TrySetResult();
+        return true;
+    }
+
+    async Task<bool> ShipNextSnapshotAsync()
+    {
+        long sequence;
+        lock (_lock)
+        {
+            if (_snapshots.Count == 0 || _snapshots.Min > Shipped) return false;
+            sequence = _snapshots.Min;
+        }
+        await RetryAsync(async ct =>
+        {
+            await using var file = _log.Snapshots.OpenLocal(sequence);
+            if (file is not null) await _store.PutAsync(_log.Snapshots.Key(sequence), file, ct).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+        lock (_lock) _snapshots.Remove(sequence);
+        return true;
+    }
+
+    // Where the store's copy of this history ends; a store holding commits this copy lacks means another owner went on.
+    async Task<long> RemoteTipAsync(CancellationToken cancellationToken)
+    {
+        var keys = await _store.ListAsync($"{_options.ObjectPrefix}log/", cancellationToken).ConfigureAwait(false);
+        var first = _log.Index.First?.Sequence ?? 0;
+        if (keys.Count == 0) return first - 1;
+        var tip = Convert.ToInt64(Path.GetFileNameWithoutExtension(keys[^1]), 16);
+        if (tip > _log.Index.LastSequence)
+            Fence($"the object store holds commits up to {tip} that this copy (up to {_log.Index.LastSequence}) lacks: another owner went on.");
+        return Math.Max(tip, first - 1);
+    }
+
+    async Task<bool> QueueMissingSnapshotsAsync(CancellationToken cancellationToken)
+    {
+        var remote = (await _log.Snapshots.RemoteAsync(cancellationToken).ConfigureAwait(false)).ToHashSet();
+        lock (_lock)
+            foreach (var local in _log.Snapshots.Local().Where(s => !remote.Contains(s))) _snapshots.Add(local);
+        return true;
+    }
+
+    void Fence(string reason)
+    {
+        List<TaskCompletionSource> waiters;
+        lock (_lock)
+        {
+            _fenced = reason;
+            waiters = [.. _waiters.Select(w => w.Done)];
+            _waiters.Clear();
+        }
+        _options.OnFailure?.Invoke($"database {_options.ObjectPrefix} stopped publishing", new InvalidOperationException(reason));
+        foreach (var waiter in waiters) waiter.TrySetException(new D1Exception(D1ErrorCode.SqlError, $"D1 DB storage operation failed: {reason}"));
+    }
+
+    // Retries until it succeeds, backing off from 100 ms up to 5 s between attempts; each failure is counted and reported.
+    async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> operation)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
             try
             {
-                await ship(_store, _stop.Token).ConfigureAwait(false);
+                var result = await operation(_stop.Token).ConfigureAwait(false);
                 LastError = null;
-                return;
+                return result;
             }
             catch (Exception ex) when (!_stop.IsCancellationRequested)
             {
+                if (LastError is null) _options.OnFailure?.Invoke($"uploading the change log of {_options.ObjectPrefix} failed; retrying", ex);
                 LastError = ex;
+                _counters.UploadFailed();
                 await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
     }
 
-    /// <summary>Stops shipping; what is still queued is in the local segments and is shipped on the next open.</summary>
+    /// <summary>Stops shipping (after up to 2 s to finish what is durable); the rest is shipped on the next open.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
         try
         {
-            await _loop.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            var deadline = DateTime.UtcNow.AddSeconds(2);
+            while (LastError is null && Fenced is null && !_loop.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                long durable;
+                lock (_lock) durable = _durable;
+                if (Shipped >= durable) break;
+                await Task.Delay(10).ConfigureAwait(false);
+            }
         }
-        catch (TimeoutException)
+        finally
         {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            lock (_lock)
+                foreach (var (_, done) in _waiters) done.TrySetCanceled();
+            _stop.Dispose();
         }
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        lock (_waitersLock)
-            foreach (var (_, done) in _waiters) done.TrySetCanceled();
-        _stop.Dispose();
     }
 }

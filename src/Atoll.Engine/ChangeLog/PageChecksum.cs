@@ -9,6 +9,39 @@ namespace Atoll.Engine.ChangeLog;
 internal sealed class PageChecksum(int pageSize)
 {
     ulong[] _hashes = [];
+    Func<ulong[]>? _load;
+
+    /// <summary>
+    /// A checksum known by its value, whose per-page hashes are read by <paramref name="load"/> only when a commit
+    /// changes a page (an open after a clean close reads neither them nor the file).
+    /// </summary>
+    public static PageChecksum Deferred(int pageSize, uint pages, ulong value, Func<ulong[]> load)
+        => new(pageSize) { Pages = pages, Value = value, _load = load };
+
+    /// <summary>False while the per-page hashes are still on disk.</summary>
+    public bool Loaded => _load is null;
+
+    /// <summary>The per-page hashes (page 1 first); loads them if deferred.</summary>
+    public ulong[] Hashes
+    {
+        get
+        {
+            EnsureLoaded();
+            return _hashes;
+        }
+    }
+
+    void EnsureLoaded()
+    {
+        if (_load is null) return;
+        var hashes = _load();
+        ulong value = 0;
+        foreach (var hash in hashes) value ^= hash;
+        if (hashes.Length != Pages || value != Value)
+            throw new InvalidDataException($"the saved page hashes do not add up to the saved checksum {Value:x16}");
+        _hashes = hashes;
+        _load = null;
+    }
 
     public int PageSize { get; } = pageSize;
     public uint Pages { get; private set; }
@@ -22,6 +55,7 @@ internal sealed class PageChecksum(int pageSize)
     public void Set(uint page, ReadOnlySpan<byte> data)
     {
         if (page == LockPage) return;
+        EnsureLoaded();
         EnsureCapacity(page);
         var hash = Hash(page, data);
         Value ^= _hashes[page - 1] ^ hash;
@@ -35,6 +69,7 @@ internal sealed class PageChecksum(int pageSize)
     /// </summary>
     public void Resize(uint pages)
     {
+        EnsureLoaded();
         for (var p = pages + 1; p <= Pages; p++)
         {
             Value ^= _hashes[p - 1];
@@ -51,9 +86,16 @@ internal sealed class PageChecksum(int pageSize)
     /// <summary>Hashes every page of a database file (its main file, with no WAL pending).</summary>
     public static PageChecksum OfFile(string path, int pageSize)
     {
-        var checksum = new PageChecksum(pageSize);
-        if (!File.Exists(path)) return checksum;
+        if (!File.Exists(path)) return new PageChecksum(pageSize);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        return OfFile(file, pageSize);
+    }
+
+    /// <summary>Hashes every page of an open database file from its start.</summary>
+    public static PageChecksum OfFile(FileStream file, int pageSize)
+    {
+        var checksum = new PageChecksum(pageSize);
+        file.Position = 0;
         var buffer = new byte[pageSize];
         uint page = 0;
         while (file.ReadAtLeast(buffer, pageSize, throwOnEndOfStream: false) == pageSize) checksum.Set(++page, buffer);

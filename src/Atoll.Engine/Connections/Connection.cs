@@ -21,7 +21,7 @@ internal sealed class Connection : IDisposable
 
     readonly delegate_progress _progress;
     readonly sqlite3_stmt _pageCount;
-    readonly sqlite3_stmt _userVersion;
+    readonly sqlite3_stmt _userVersion, _applicationId; // the commit sequence's low and high 32 bits
     readonly sqlite3_stmt _begin, _commit, _rollback; // prepared once: parsing BEGIN/COMMIT per request costs more than a point query's step
     readonly sqlite3_stmt _tempObjects, _reservedNames;
     long _deadline = long.MaxValue;
@@ -39,6 +39,7 @@ internal sealed class Connection : IDisposable
         Authorizer.Install(handle);
         _pageCount = PrepareTrusted("PRAGMA page_count");
         _userVersion = PrepareTrusted("PRAGMA user_version");
+        _applicationId = PrepareTrusted("PRAGMA application_id");
         _begin = PrepareTrusted(isReader ? "BEGIN" : "BEGIN IMMEDIATE");
         _commit = PrepareTrusted("COMMIT");
         _rollback = PrepareTrusted("ROLLBACK");
@@ -57,15 +58,20 @@ internal sealed class Connection : IDisposable
         Authorizer.Trusted = true;
         try
         {
-            raw.sqlite3_reset(_userVersion);
-            var value = raw.sqlite3_step(_userVersion) == raw.SQLITE_ROW ? (uint)raw.sqlite3_column_int(_userVersion, 0) : 0;
-            raw.sqlite3_reset(_userVersion);
-            return value;
+            return CommitSequence.Join(ReadHeaderInt(_applicationId), ReadHeaderInt(_userVersion));
         }
         finally
         {
             Authorizer.Trusted = wasTrusted;
         }
+    }
+
+    static int ReadHeaderInt(sqlite3_stmt pragma)
+    {
+        raw.sqlite3_reset(pragma);
+        var value = raw.sqlite3_step(pragma) == raw.SQLITE_ROW ? raw.sqlite3_column_int(pragma, 0) : 0;
+        raw.sqlite3_reset(pragma);
+        return value;
     }
 
     public sqlite3 Handle { get; }
@@ -166,7 +172,7 @@ internal sealed class Connection : IDisposable
         }
         var previous = State.Sequence;
         var sequence = previous + 1;
-        ExecTrusted($"PRAGMA user_version = {sequence}");
+        ExecTrusted(CommitSequence.Pragma(previous, sequence));
         State.Sequence = sequence;
         try
         {
@@ -363,6 +369,7 @@ internal sealed class Connection : IDisposable
         Statements.Dispose();
         _pageCount.Dispose();
         _userVersion.Dispose();
+        _applicationId.Dispose();
         _begin.Dispose();
         _commit.Dispose();
         _rollback.Dispose();

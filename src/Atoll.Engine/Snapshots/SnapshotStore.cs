@@ -60,6 +60,19 @@ internal sealed class SnapshotStore(string folder, IObjectStore? store, string p
             ?? throw new FileNotFoundException($"snapshot {sequence} is gone");
     }
 
+    /// <summary>Opens the local snapshot for reading; null when it is gone (expired meanwhile).</summary>
+    public FileStream? OpenLocal(long sequence)
+    {
+        try
+        {
+            return new FileStream(LocalPath(sequence), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
     public void DeleteLocalBefore(long sequence)
     {
         foreach (var s in Local().Where(s => s < sequence)) File.Delete(LocalPath(s));

@@ -10,6 +10,37 @@ public sealed class FileSystemObjectStore(string root) : IObjectStore
     public async Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);
+        File.Move(await WriteTempAsync(path, content, cancellationToken).ConfigureAwait(false), path, overwrite: true);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The object is written whole under a temp name first, then linked into place without overwriting (.NET's
+    /// no-overwrite move is link(2) + unlink on Unix): the name appears complete or not at all, and of two creators
+    /// the kernel lets exactly one link succeed.
+    /// </remarks>
+    public async Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        if (File.Exists(path)) return false;
+        var temp = await WriteTempAsync(path, content, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    static async Task<string> WriteTempAsync(string path, Stream content, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
@@ -17,7 +48,7 @@ public sealed class FileSystemObjectStore(string root) : IObjectStore
             await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
             file.Flush(flushToDisk: true);
         }
-        File.Move(temp, path, overwrite: true);
+        return temp;
     }
 
     /// <inheritdoc/>

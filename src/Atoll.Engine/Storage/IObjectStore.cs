@@ -9,6 +9,13 @@ public interface IObjectStore
     /// <summary>Stores <paramref name="content"/> under <paramref name="key"/>, replacing any object there; durable once it returns.</summary>
     Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores <paramref name="content"/> under <paramref name="key"/> only if no object is there, atomically: of two
+    /// owners creating one key at once exactly one succeeds. Durable once it returns true; false when the key existed.
+    /// </summary>
+    /// <remarks>The fence of the change log: a sequence is published once, by one owner.</remarks>
+    Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken cancellationToken = default);
+
     /// <summary>Opens the object for reading; null when there is no object with that key.</summary>
     Task<Stream?> GetAsync(string key, CancellationToken cancellationToken = default);
 

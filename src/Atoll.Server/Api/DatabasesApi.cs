@@ -2,6 +2,7 @@ using System.Text.Json;
 using Atoll.Engine;
 using Atoll.Server.Auth;
 using Atoll.Server.Catalog;
+using Atoll.Server.TimeTravel;
 using Atoll.Server.Grains;
 using Atoll.Server.Protocol;
 
@@ -60,7 +61,7 @@ public static class DatabasesApi
     }
 
     static async Task<IResult> Create(string accountId, HttpContext context, TokenAuthenticator auth, ICatalog catalog, RequestBody bodies,
-        IGrainFactory grains)
+        IGrainFactory grains, ChangeLogSettings changeLogs)
     {
         var token = await auth.ForAccountAsync(context.Request, accountId);
         TokenAuthenticator.RequireAccountEditor(token, "create databases");
@@ -69,6 +70,7 @@ public static class DatabasesApi
         var placement = new DatabasePlacement(body.OptionalEnum("primary_location_hint", LocationHints),
             body.OptionalEnum("jurisdiction", Jurisdictions), ReadReplicationMode(body) ?? "disabled");
         var record = await catalog.CreateDatabaseAsync(accountId, name, placement, context.RequestAborted);
+        changeLogs.Created(record.Uuid); // its first open needs no history: it succeeds while the object store is down
         // Opening it now logs the empty database's first bookmark, so Time Travel's history starts at creation,
         // not at the first query (a timestamp between the two names the empty database).
         await grains.GetGrain<IDatabaseGrain>(record.Uuid).GetBookmark();

@@ -35,9 +35,9 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         logger.LogDebug("Opened database {Uuid}", uuid);
     }
 
-    /// <summary>With <c>WaitForUpload</c>, a write is answered only once its log entry is in the object store.</summary>
-    Task Durable(Database database, Bookmark bookmark, CancellationToken cancellationToken)
-        => changeLogs.WaitForUpload ? database.WaitForUploadAsync(bookmark, changeLogs.UploadTimeout, cancellationToken) : Task.CompletedTask;
+    /// <summary>The engine's durability policy (with <c>WaitForUpload</c>: once the log entry is in the object store).</summary>
+    static Task Durable(Database database, Bookmark bookmark, CancellationToken cancellationToken)
+        => database.AcknowledgeAsync(bookmark, cancellationToken);
 
     public async Task<TimeTravelReply> BookmarkAt(DateTimeOffset? timestamp)
     {
@@ -258,11 +258,8 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         _deleted = true;
         if (_database is not null) await _database.DisposeAsync();
         _database = null;
-        var folder = files.Folder(this.GetPrimaryKeyString());
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        if (changeLogs.Store is { } store)
-            foreach (var key in await store.ListAsync(ChangeLogSettings.Prefix(this.GetPrimaryKeyString())))
-                await store.DeleteAsync(key);
+        var uuid = this.GetPrimaryKeyString();
+        await Database.DeleteAsync(files.File(uuid), changeLogs.For(uuid));
         DeactivateOnIdle();
     }
 

@@ -34,7 +34,28 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc/>
-    public async Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
+    public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
+        => PutAsync(key, content, ifAbsent: false, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// <c>If-None-Match: *</c>: S3 answers 412 when the key exists (and 409 when a concurrent conditional write of it
+    /// is in flight). Servers that ignore the header (s3rver) overwrite instead: fencing needs one that honours it.
+    /// </remarks>
+    public async Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await PutAsync(key, content, ifAbsent: true, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+    }
+
+    async Task PutAsync(string key, Stream content, bool ifAbsent, CancellationToken cancellationToken)
     {
         // The SDK needs a seekable stream to sign the body; log entries are small and snapshots come from files.
         Stream body = content;
@@ -44,14 +65,16 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             await content.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
             body.Position = 0;
         }
-        await _client.PutObjectAsync(new PutObjectRequest
+        var request = new PutObjectRequest
         {
             BucketName = _bucket,
             Key = _prefix + key,
             InputStream = body,
             AutoCloseStream = false,
             UseChunkEncoding = false,
-        }, cancellationToken).ConfigureAwait(false);
+        };
+        if (ifAbsent) request.IfNoneMatch = "*";
+        await _client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

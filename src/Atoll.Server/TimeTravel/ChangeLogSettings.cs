@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Atoll.Engine;
 using Atoll.Engine.Storage;
 using Atoll.Server.Storage;
@@ -5,21 +6,29 @@ using Microsoft.Extensions.Options;
 
 namespace Atoll.Server.TimeTravel;
 
-/// <summary>The change-log settings of each database: the server's Time Travel options, its object store and a per-database key prefix.</summary>
+/// <summary>
+/// The change-log settings of each database: the server's Time Travel options, its object store, the durability policy
+/// (<c>Atoll:ObjectStore:WaitForUpload</c>, honoured by the engine) and a per-database key prefix.
+/// </summary>
 public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IOptions<ObjectStoreOptions> storeOptions, IObjectStore? store,
-    TimeProvider clock)
+    TimeProvider clock, ILogger<ChangeLogSettings> logger)
 {
+    readonly ConcurrentDictionary<string, bool> _created = new(StringComparer.Ordinal);
+
     /// <summary>The object store, or null when backups are off.</summary>
     public IObjectStore? Store { get; } = store;
 
     /// <summary>Acknowledge writes only once they are in the object store.</summary>
     public bool WaitForUpload => Store is not null && storeOptions.Value.WaitForUpload;
 
-    /// <summary>How long a write waits for the store.</summary>
-    public TimeSpan UploadTimeout => storeOptions.Value.UploadTimeout;
-
     /// <summary>The key prefix of one database's objects.</summary>
     public static string Prefix(string uuid) => $"databases/{uuid}/";
+
+    /// <summary>
+    /// Notes that <paramref name="uuid"/> was just created: its first open needs no history from the object store, so it
+    /// succeeds while the store is unreachable.
+    /// </summary>
+    public void Created(string uuid) => _created[uuid] = true;
 
     /// <summary>The change-log options for the database <paramref name="uuid"/>.</summary>
     public ChangeLogOptions For(string uuid) => new()
@@ -28,9 +37,12 @@ public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IO
         ObjectStore = Store,
         ObjectPrefix = Prefix(uuid),
         WaitForUpload = WaitForUpload,
+        UploadTimeout = storeOptions.Value.UploadTimeout,
+        IsNew = _created.TryRemove(uuid, out _),
         Retention = timeTravel.Value.Retention,
         SnapshotEveryCommits = timeTravel.Value.SnapshotEveryCommits,
         SnapshotInterval = timeTravel.Value.SnapshotInterval,
         Clock = clock,
+        OnFailure = (what, ex) => logger.LogWarning(ex, "Change log of {Prefix}: {What}", Prefix(uuid), what),
     };
 }

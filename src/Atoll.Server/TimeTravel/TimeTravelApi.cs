@@ -61,7 +61,7 @@ public static class TimeTravelApi
     /// database is in the same account; the reply is its database object with <c>forked_from</c>.
     /// </summary>
     static async Task<IResult> Fork(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, IGrainFactory grains,
-        ICatalog catalog, RequestBody bodies, DatabaseFiles files)
+        ICatalog catalog, RequestBody bodies, DatabaseFiles files, ChangeLogSettings changeLogs)
     {
         var (token, source) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         TokenAuthenticator.RequireAccountEditor(token, "create databases");
@@ -85,8 +85,7 @@ public static class TimeTravelApi
         if (reply.ErrorCode is { } failed)
         {
             await catalog.DeleteDatabaseAsync(created, CancellationToken.None);
-            var folder = files.Folder(created.Uuid);
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            await Database.DeleteAsync(files.File(created.Uuid), changeLogs.For(created.Uuid));
             return Failure(failed, reply.Error!);
         }
         var stats = await grains.GetGrain<IDatabaseGrain>(created.Uuid).GetStats();

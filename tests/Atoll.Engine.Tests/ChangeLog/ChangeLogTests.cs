@@ -67,13 +67,18 @@ public sealed class ChangeLogTests : IDisposable
         recorded.Add((db.CurrentBookmark, ContentHash.Of(db)));
         await db.WhenIdleAsync();
 
+        var searchedSomething = false;
         foreach (var (bookmark, hash) in recorded.OrderBy(_ => random.Next()).Take(10))
         {
             await db.RestoreAsync(bookmark, Ct);
             Assert.Equal(hash, ContentHash.Of(db));
             Assert.Equal("""[{"quick_check":"ok"}]""", Results(db, "SELECT * FROM pragma_quick_check"));
+            // The restored full-text index finds exactly the restored documents that hold the word.
+            var found = Results(db, "SELECT rowid FROM docs WHERE docs MATCH 'atolls' ORDER BY rowid");
+            Assert.Equal(Results(db, "SELECT rowid FROM docs WHERE body LIKE '% atolls%' ORDER BY rowid"), found);
+            searchedSomething |= found != "[]";
         }
-        Assert.Contains("atolls", Results(db, "SELECT count(*) AS n, 'atolls' AS w FROM docs WHERE docs MATCH 'atolls'"));
+        Assert.True(searchedSomething, "no restored state had a document to search");
     }
 
     [Fact]

@@ -1,25 +1,23 @@
-using Atoll.Engine.ChangeLog;
-
-namespace Atoll.Engine.Snapshots;
+namespace Atoll.Engine.ChangeLog;
 
 /// <summary>
 /// Builds the database file as it was at a sequence number: the newest snapshot at or before it, then every log
-/// entry after that snapshot applied in order (page images written in place, the file cut to the committed size),
-/// then a check that the rolling checksum equals the one the log recorded for that sequence.
+/// entry after that snapshot applied in order by the <see cref="PageApplier"/>, which checks the rolling checksum the
+/// log recorded at every step.
 /// </summary>
 internal static class Reconstruction
 {
     /// <summary>Writes the state at <paramref name="target"/> to <paramref name="output"/> and returns its page checksum.</summary>
     /// <exception cref="D1Exception">No snapshot reaches back that far, or the log has a gap.</exception>
     /// <exception cref="InvalidDataException">The result does not match the recorded checksum.</exception>
-    public static async Task<PageChecksum> BuildAsync(ChangeLog.ChangeLog log, long target, string output, CancellationToken cancellationToken)
+    public static async Task<PageChecksum> BuildAsync(LogStore log, long target, string output, CancellationToken cancellationToken)
     {
-        var targetPosition = log.Position(target)
+        var targetPosition = log.Index.Find(target)
             ?? throw new D1Exception(D1ErrorCode.BadRequest, $"No change-log entry for bookmark sequence {target}.");
         var snapshots = log.Snapshots.Local().Concat(await log.Snapshots.RemoteAsync(cancellationToken).ConfigureAwait(false)).Distinct();
         var start = snapshots.Where(s => s <= target).DefaultIfEmpty(-1).Max();
         if (start < 0) throw new D1Exception(D1ErrorCode.BadRequest, $"No snapshot at or before sequence {target}: it is beyond retention.");
-        var entries = log.Positions(start, target);
+        var entries = log.Index.Range(start, target);
         for (var i = 0; i < entries.Count; i++)
             if (entries[i].Sequence != (i == 0 ? start : entries[i - 1].Sequence) + 1)
                 throw new D1Exception(D1ErrorCode.BadRequest, $"The change log between {start} and {target} has a gap: it cannot be replayed.");
@@ -34,25 +32,17 @@ internal static class Reconstruction
         {
             await log.Snapshots.CopyToAsync(start, output, cancellationToken).ConfigureAwait(false);
         }
-        var pageSize = 0;
-        await using (var file = new FileStream(output, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.RandomAccess))
-        {
-            foreach (var position in entries)
-            {
-                if (position.Kind == LogEntryKind.Baseline) continue;
-                var entry = LogSegments.Read(position);
-                pageSize = entry.PageSize;
-                foreach (var page in entry.Pages)
-                    RandomAccess.Write(file.SafeFileHandle, page.Data, (long)(page.Number - 1) * entry.PageSize);
-                file.SetLength((long)entry.DatabasePages * entry.PageSize);
-            }
-            file.Flush(flushToDisk: true);
-        }
-        var checksum = PageChecksum.OfFile(output, pageSize > 0 ? pageSize : PageSizeOf(output));
-        if (checksum.Value != targetPosition.ChecksumAfter)
-            throw new InvalidDataException($"rebuilt state at {target} has checksum {checksum.Value:x16}, the log recorded {targetPosition.ChecksumAfter:x16}");
-        return checksum;
+        using var applier = PageApplier.Open(output, PageSizeOf(output));
+        foreach (var position in entries) applier.Apply(position.Kind == LogEntryKind.Baseline ? BaselineOf(position) : LogStore.Read(position));
+        applier.Flush();
+        if (applier.Checksum.Value != targetPosition.ChecksumAfter)
+            throw new InvalidDataException($"rebuilt state at {target} has checksum {applier.Checksum.Value:x16}, the log recorded {targetPosition.ChecksumAfter:x16}");
+        return applier.Checksum;
     }
+
+    // A baseline has no pages to read: its position says all the applier checks.
+    static LogEntry BaselineOf(LogPosition position) => new(position.Sequence, position.CommitTimeMs, LogEntryKind.Baseline,
+        position.TargetSequence, 0, position.DatabasePages, position.ChecksumAfter, position.ChecksumAfter, []);
 
     /// <summary>The page size from a database file's header (bytes 16–17; 1 means 65536).</summary>
     public static int PageSizeOf(string path)
