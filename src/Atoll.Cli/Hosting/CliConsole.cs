@@ -1,0 +1,51 @@
+using Spectre.Console;
+
+namespace Atoll.Cli.Hosting;
+
+/// <summary>
+/// Where a command reads and writes: the real terminal, or captured writers in tests. Results go to <see cref="Out"/>, messages
+/// and errors to <see cref="Error"/> so that <c>--json</c> output stays parseable.
+/// </summary>
+internal sealed class CliConsole
+{
+    public required TextWriter Out { get; init; }
+    public required TextWriter Error { get; init; }
+    public required TextReader In { get; init; }
+
+    /// <summary>Whether a person is at the keyboard: prompts are asked only then.</summary>
+    public required bool IsInteractive { get; init; }
+
+    /// <summary>Environment variables (tests pass their own).</summary>
+    public required Func<string, string?> Environment { get; init; }
+
+    /// <summary>Spectre's view of <see cref="Out"/>, for tables.</summary>
+    public IAnsiConsole Ansi => _ansi ??= AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(Out),
+        Ansi = IsInteractive ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = IsInteractive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        Interactive = IsInteractive ? InteractionSupport.Yes : InteractionSupport.No,
+    });
+
+    /// <summary>Spectre's view of <see cref="Error"/>, for progress bars (they never mix with results).</summary>
+    public IAnsiConsole AnsiError => _ansiError ??= AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(Error),
+        Ansi = IsInteractive ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = IsInteractive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        Interactive = IsInteractive ? InteractionSupport.Yes : InteractionSupport.No,
+    });
+
+    IAnsiConsole? _ansi;
+    IAnsiConsole? _ansiError;
+
+    /// <summary>The process's own terminal.</summary>
+    public static CliConsole System() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        In = Console.In,
+        IsInteractive = !Console.IsInputRedirected && !Console.IsOutputRedirected,
+        Environment = global::System.Environment.GetEnvironmentVariable,
+    };
+}
