@@ -19,22 +19,24 @@ internal sealed class CliConsole
     public required Func<string, string?> Environment { get; init; }
 
     /// <summary>Spectre's view of <see cref="Out"/>, for tables.</summary>
-    public IAnsiConsole Ansi => _ansi ??= AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(Out),
-        Ansi = IsInteractive ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = IsInteractive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = IsInteractive ? InteractionSupport.Yes : InteractionSupport.No,
-    });
+    public IAnsiConsole Ansi => _ansi ??= Create(Out);
 
     /// <summary>Spectre's view of <see cref="Error"/>, for progress bars (they never mix with results).</summary>
-    public IAnsiConsole AnsiError => _ansiError ??= AnsiConsole.Create(new AnsiConsoleSettings
+    public IAnsiConsole AnsiError => _ansiError ??= Create(Error);
+
+    IAnsiConsole Create(TextWriter writer)
     {
-        Out = new AnsiConsoleOutput(Error),
-        Ansi = IsInteractive ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = IsInteractive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = IsInteractive ? InteractionSupport.Yes : InteractionSupport.No,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = IsInteractive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = IsInteractive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = IsInteractive ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+        // Piped output is read by tools: no wrapping at 80 columns.
+        if (!IsInteractive) console.Profile.Width = 1000;
+        return console;
+    }
 
     IAnsiConsole? _ansi;
     IAnsiConsole? _ansiError;

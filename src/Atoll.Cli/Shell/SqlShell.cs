@@ -54,7 +54,8 @@ internal sealed class SqlShell(CliContext context, AtollServerApi server, string
             _errors++;
         }
         if (interactive) SaveHistory(history);
-        return _errors == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        // As sqlite3: a person saw each error already; a script's caller learns of them from the exit code.
+        return interactive || _errors == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     async Task RunStatementAsync(string sql, CancellationToken cancellationToken)
