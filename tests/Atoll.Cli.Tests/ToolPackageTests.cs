@@ -23,9 +23,10 @@ public sealed class ToolPackageTests(CliServer server) : IDisposable
             ["DOTNET_NOLOGO"] = "1",
         };
 
-        var pack = await AtollProcess.RunAsync("dotnet", ["pack", Path.Combine(repo, "src", "Atoll.Cli"), "-o", packages, "-nologo", "-v", "q",
-            $"-p:Version=0.0.0-test", "-p:BaseIntermediateOutputPath=" + Path.Combine(_work, "obj") + "/", "-p:BaseOutputPath=" + Path.Combine(_work, "bin") + "/"],
-            "", environment);
+        // The tests' own build of the CLI is packed (no second build beside a running one).
+        var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!; // bin/CONFIG/net10.0
+        var pack = await AtollProcess.RunAsync("dotnet", ["pack", Path.Combine(repo, "src", "Atoll.Cli"), "--no-build", "-c", configuration, "-o", packages,
+            "-nologo", "-v", "q", "-p:Version=0.0.0-test"], "", environment);
         Assert.True(pack.ExitCode == 0, pack.ToString());
         Assert.True(File.Exists(Path.Combine(packages, "Atoll.Cli.0.0.0-test.nupkg")), pack.ToString());
 
@@ -40,6 +41,28 @@ public sealed class ToolPackageTests(CliServer server) : IDisposable
 
         var usage = await AtollProcess.RunAsync(atoll, ["d1", "frobnicate"], "", environment);
         Assert.Equal(2, usage.ExitCode);
+
+        // atoll serve from the installed tool is a whole server.
+        const string token = "tool-serve-admin-token-0123456789";
+        var serve = new ProcessStartInfo(atoll) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "serve", "--urls", "http://127.0.0.1:0", "--data-dir", Path.Combine(_work, "data"), "--admin-token", token }) serve.ArgumentList.Add(arg);
+        using var server2 = Process.Start(serve)!;
+        try
+        {
+            string? url = null;
+            while (url is null && await server2.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+                if (line.Contains("Atoll listening on ", StringComparison.Ordinal)) url = line[(line.IndexOf("http", StringComparison.Ordinal))..].Trim();
+            Assert.NotNull(url);
+            var own = new Dictionary<string, string?>(environment) { ["ATOLL_URL"] = url, ["ATOLL_TOKEN"] = token, ["ATOLL_ACCOUNT"] = null };
+            var created = await AtollProcess.RunAsync(atoll, ["d1", "create", "from-tool", "--json"], "", own);
+            Assert.True(created.ExitCode == 0, created.ToString());
+            Assert.Equal("from-tool", created.Json().GetProperty("name").GetString());
+        }
+        finally
+        {
+            server2.Kill(entireProcessTree: true);
+            await server2.WaitForExitAsync(CancellationToken.None);
+        }
     }
 
     static string RepositoryRoot()

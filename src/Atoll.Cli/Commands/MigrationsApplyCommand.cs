@@ -29,10 +29,10 @@ internal static class MigrationsApplyCommand
         {
             var targets = (result.GetValue(database) is null ? 0 : 1) + (result.GetValue(all) ? 1 : 0) + (result.GetValue(match) is null ? 0 : 1);
             if (targets != 1) result.AddError("Give exactly one of a database, --all or --match PATTERN.");
-            if (result.GetValue(concurrency) is < 1 or > 256) result.AddError("--concurrency must be from 1 to 256.");
         });
         CommandAction.Set(command, console, globals, async (context, cancellationToken) =>
         {
+            if (context.Value(concurrency) is < 1 or > 256) throw new UsageException("--concurrency must be from 1 to 256.");
             var folder = new MigrationFolder(context.Value(directory));
             var migrations = folder.Migrations();
             if (migrations.Count == 0) throw new UsageException($"No migrations in {folder.Directory} (create one with atoll d1 migrations create DB MESSAGE).");

@@ -7,7 +7,8 @@ public sealed class ProfileTests(CliServer server) : IDisposable
     [Fact]
     public async Task Login_saves_the_profile_owner_only_and_whoami_uses_it()
     {
-        var login = await _cli.RunAsync("login", "--url", server.Url, "--token", CliServer.AdminToken, "--json");
+        // The admin token sees every account (other tests add some), so this one is named.
+        var login = await _cli.RunAsync("login", "--url", server.Url, "--token", CliServer.AdminToken, "--account", server.AccountId, "--json");
         Assert.True(login.ExitCode == 0, login.ToString());
         Assert.Equal(server.AccountId, login.Json().GetProperty("account_id").GetString());
 
