@@ -15,6 +15,9 @@ internal sealed class CliConsole
     /// <summary>Whether a person is at the keyboard: prompts are asked only then.</summary>
     public required bool IsInteractive { get; init; }
 
+    /// <summary>Reads a line with editing and history on a real terminal (null: read <see cref="In"/> after writing the prompt).</summary>
+    public Func<string, IReadOnlyList<string>, string?>? ReadLine { get; init; }
+
     /// <summary>Environment variables (tests pass their own).</summary>
     public required Func<string, string?> Environment { get; init; }
 
@@ -48,6 +51,7 @@ internal sealed class CliConsole
         Error = Console.Error,
         In = Console.In,
         IsInteractive = !Console.IsInputRedirected && !Console.IsOutputRedirected,
+        ReadLine = !Console.IsInputRedirected && !Console.IsOutputRedirected ? Shell.LineEditor.ReadLine : null,
         Environment = global::System.Environment.GetEnvironmentVariable,
     };
 }

@@ -29,24 +29,27 @@ internal sealed class SqlShell(CliContext context, AtollServerApi server, string
         var buffer = new StatementBuffer();
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (interactive)
+            var prompt = buffer.IsEmpty ? $"{database}> " : "   ...> ";
+            string? line;
+            if (_console.ReadLine is { } edit) line = edit(prompt, history);
+            else
             {
-                _console.Out.Write(buffer.IsEmpty ? $"{database}> " : "   ...> ");
-                _console.Out.Flush();
+                if (interactive)
+                {
+                    _console.Out.Write(prompt);
+                    _console.Out.Flush();
+                }
+                line = await _console.In.ReadLineAsync(cancellationToken);
             }
-            var line = await _console.In.ReadLineAsync(cancellationToken);
             if (line is null) break;
+            // History keeps lines as typed, so Up recalls them one at a time.
+            if (interactive && line.Trim().Length > 0) Remember(history, line);
             if (buffer.IsEmpty && line.TrimStart().StartsWith('.'))
             {
-                if (interactive) Remember(history, line.Trim());
                 if (!await DotCommandAsync(line.Trim(), history, cancellationToken)) break;
                 continue;
             }
-            foreach (var statement in buffer.Add(line))
-            {
-                if (interactive) Remember(history, statement);
-                await RunStatementAsync(statement, cancellationToken);
-            }
+            foreach (var statement in buffer.Add(line)) await RunStatementAsync(statement, cancellationToken);
         }
         if (!buffer.IsEmpty && !interactive)
         {
@@ -193,7 +196,7 @@ internal sealed class SqlShell(CliContext context, AtollServerApi server, string
     {
         try
         {
-            return File.Exists(historyPath) ? [.. File.ReadAllLines(historyPath).Select(l => l.Replace("\\n", "\n", StringComparison.Ordinal))] : [];
+            return File.Exists(historyPath) ? [.. File.ReadAllLines(historyPath)] : [];
         }
         catch (IOException)
         {
@@ -209,7 +212,7 @@ internal sealed class SqlShell(CliContext context, AtollServerApi server, string
             var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             using var writer = new StreamWriter(new FileStream(historyPath, options));
-            foreach (var entry in history) writer.WriteLine(entry.Replace("\n", "\\n", StringComparison.Ordinal));
+            foreach (var entry in history) writer.WriteLine(entry);
         }
         catch (IOException ex)
         {

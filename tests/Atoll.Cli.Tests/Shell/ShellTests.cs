@@ -72,13 +72,15 @@ public sealed class ShellTests(CliServer server) : IDisposable
     {
         var name = Cli.Name("pty");
         await _cli.RunAsync("d1", "create", name);
-        var input = $"CREATE TABLE t(a);\nINSERT INTO t VALUES (4242);\nSELECT a FROM t;\nSELECT * FROM nope;\n.quit\n";
+        // The second SELECT is the Up arrow (ESC [ A) recalling the line before: its result shows twice.
+        var input = "CREATE TABLE t(a);\nINSERT INTO t VALUES (4242);\nSELECT a * 2 AS doubled FROM t;\n\u001b[A\nSELECT * FROM nope;\n.quit\n";
+        var environment = new Dictionary<string, string?>(_cli.Environment()) { ["TERM"] = "xterm" };
 
-        var run = await AtollProcess.RunInTerminalAsync(["d1", "shell", name], input, _cli.Environment());
+        var run = await AtollProcess.RunInTerminalAsync(["d1", "shell", name], input, environment);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"{name}> ", run.Stdout);
-        Assert.Contains("4242", run.Stdout);
+        Assert.True(run.Stdout.Split("8484").Length - 1 == 2, run.ToString());
         Assert.Contains("no such table: nope: SQLITE_ERROR", run.Stdout);
     }
 
