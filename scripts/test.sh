@@ -7,6 +7,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 WRANGLER_SEND_METRICS=false
 logs=$(mktemp -d)
 
+# The CLI's shell tests drive it through a pseudo-terminal made by util-linux script (Debian: bsdutils).
+if ! command -v script >/dev/null; then apt-get update -qq && apt-get install -y -qq bsdutils >/dev/null; fi
+
 echo "== build"
 dotnet build Atoll.slnx -c Debug -nologo -v quiet -clp:ErrorsOnly
 

@@ -26,6 +26,16 @@ public static class D1Client
         return Connections.OpenAdmin(options, AtollAdminOptions.Section, httpClient);
     }
 
+    /// <summary>Opens the management API of the remote Atoll server <paramref name="options"/> describe (accounts, tokens, import, export, Time Travel).</summary>
+    /// <param name="options">Where the server is (Mode Remote), the token, and optionally the account.</param>
+    /// <param name="httpClient">The HttpClient to send with (not disposed with the API); one is made when null.</param>
+    /// <exception cref="ArgumentException">The options are not usable or not remote; the message names each problem.</exception>
+    public static AtollServerApi OpenServer(AtollAdminOptions options, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Connections.OpenServer(options, AtollAdminOptions.Section, httpClient);
+    }
+
     /// <summary>A per-tenant resolver over an admin from <see cref="OpenAdmin"/>, naming databases as <paramref name="options"/> say.</summary>
     /// <exception cref="ArgumentException"><paramref name="admin"/> did not come from <see cref="OpenAdmin"/>.</exception>
     public static ITenantDatabases Tenants(IAtollAdmin admin, AtollAdminOptions options)

@@ -31,6 +31,14 @@ internal static class Connections
             : new RemoteAdmin(new RemoteConnection(http ?? NewHttpClient(), ownsHttp: http is null, options), ownsConnection: true);
     }
 
+    /// <exception cref="ArgumentException">The options are not usable, or not for a remote server.</exception>
+    public static AtollServerApi OpenServer(AtollAdminOptions options, string path, HttpClient? http)
+    {
+        if (options.Mode != AtollMode.Remote) throw new ArgumentException($"{path}:Mode must be Remote: the server API talks to an Atoll server.", nameof(options));
+        ThrowIfInvalid(options.Validate(path));
+        return new AtollServerApi(new RemoteConnection(http ?? NewHttpClient(), ownsHttp: http is null, options));
+    }
+
     public static ITenantDatabases Tenants(IAdminBackend admin, AtollAdminOptions options) => new TenantDatabases(admin, options);
 
     /// <summary>Keep-alive connections, renewed every few minutes so DNS changes are seen; timeouts come from the options, not HttpClient.</summary>

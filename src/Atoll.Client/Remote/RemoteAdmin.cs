@@ -87,7 +87,7 @@ internal sealed class RemoteAdmin(RemoteConnection connection, bool ownsConnecti
         return stream.ToArray();
     }
 
-    static D1DatabaseInfo ToInfo(JsonElement item)
+    internal static D1DatabaseInfo ToInfo(JsonElement item)
     {
         var createdAt = item.TryGetProperty("created_at", out var at) && at.ValueKind == JsonValueKind.String
             && DateTimeOffset.TryParse(at.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : default;

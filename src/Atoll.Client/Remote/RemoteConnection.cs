@@ -68,15 +68,39 @@ internal sealed class RemoteConnection : IDisposable
         }
     }
 
-    async ValueTask<RemoteResponse> SendOnceAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
+    ValueTask<RemoteResponse> SendOnceAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
+        => SendOnceAsync(method, path, body is null ? null : new ByteArrayContent(body) { Headers = { ContentType = Json } }, null, cancellationToken);
+
+    /// <summary>Sends <paramref name="content"/> once (an upload: never retried); <paramref name="pathOrUrl"/> may be absolute, as signed URLs are.</summary>
+    /// <exception cref="D1Exception">The server could not be reached.</exception>
+    public async Task<RemoteResponse> SendContentAsync(HttpMethod method, string pathOrUrl, HttpContent content, CancellationToken cancellationToken)
+        => await SendOnceAsync(method, pathOrUrl, content, null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>GETs <paramref name="url"/> and copies the body to <paramref name="destination"/> as it arrives (for large downloads).</summary>
+    /// <exception cref="D1Exception">The server could not be reached or did not answer 200.</exception>
+    public async Task DownloadAsync(string url, Stream destination, CancellationToken cancellationToken)
+    {
+        var response = await SendOnceAsync(HttpMethod.Get, url, null, destination, cancellationToken).ConfigureAwait(false);
+        if (response.Status != 200)
+            throw new D1Exception(D1ErrorCodes.Error, Envelope.TryReadError(response.Body).Message ?? $"HTTP {response.Status} downloading {url}");
+    }
+
+    /// <summary>One exchange; with <paramref name="sink"/>, a 200 body is streamed there instead of being buffered.</summary>
+    async ValueTask<RemoteResponse> SendOnceAsync(HttpMethod method, string path, HttpContent? content, Stream? sink, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(_base, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
         request.Headers.Add("x-atoll-typed-reals", "1"); // whole REALs come back as 2.0, so they map to double as documented
-        if (body is not null) request.Content = new ByteArrayContent(body) { Headers = { ContentType = Json } };
+        request.Content = content;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, sink is null ? HttpCompletionOption.ResponseContentRead : HttpCompletionOption.ResponseHeadersRead,
+                cancellationToken).ConfigureAwait(false);
+            if (sink is not null && response.IsSuccessStatusCode)
+            {
+                await response.Content.CopyToAsync(sink, cancellationToken).ConfigureAwait(false);
+                return new RemoteResponse((int)response.StatusCode, [], null);
+            }
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             var bookmark = response.Headers.TryGetValues("x-d1-bookmark", out var values) ? values.FirstOrDefault() : null;
