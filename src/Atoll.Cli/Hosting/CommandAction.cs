@@ -55,5 +55,7 @@ internal static class CommandAction
         => ex.Detail.Contains("API token is not valid", StringComparison.Ordinal) || ex.Detail.Contains("Invalid API Token", StringComparison.Ordinal)
             || ex.Detail.Contains("no API token was sent", StringComparison.Ordinal)
             ? $"{ex.Detail} (check ATOLL_TOKEN, or run atoll login)"
-            : ex.Detail;
+            : ex.Detail.StartsWith("Set AccountId:", StringComparison.Ordinal)
+                ? $"Pick an account: {ex.Detail["Set AccountId: ".Length..]} (set ATOLL_ACCOUNT, or atoll login --account ID; atoll accounts list shows them)"
+                : ex.Detail;
 }
