@@ -33,6 +33,13 @@ public sealed class EngineOptions
     /// </summary>
     public long MaxResultBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// A ceiling on all of SQLite's memory in the process, in bytes (<c>sqlite3_hard_heap_limit64</c>); 0 (the default) sets none.
+    /// Process-wide, not per database: when reached, whichever query allocates next fails with <c>out of memory: SQLITE_NOMEM</c>,
+    /// and the process stays up instead of being killed for memory. The last database opened with a non-zero value sets it.
+    /// </summary>
+    public long SqliteHeapLimitBytes { get; set; }
+
     /// <summary>Reader connections per open database; reads run on them in parallel with the writer.</summary>
     public int ReaderCount { get; set; } = 4;
 
@@ -63,6 +70,7 @@ public sealed class EngineOptions
         Check(MaxRequestDuration > TimeSpan.Zero, nameof(MaxRequestDuration));
         Check(MaxDatabaseSizeBytes >= 65536, nameof(MaxDatabaseSizeBytes));
         Check(MaxResultBytes is >= 1024 and <= int.MaxValue, nameof(MaxResultBytes));
+        Check(SqliteHeapLimitBytes >= 0, nameof(SqliteHeapLimitBytes));
         Check(ReaderCount is > 0 and <= 256, nameof(ReaderCount));
         Check(StatementCacheSize is >= 0 and <= 10_000, nameof(StatementCacheSize));
     }

@@ -39,8 +39,11 @@ public abstract partial class D1DatabaseContract
     [Fact]
     public async Task A_deleted_or_missing_database_fails_its_queries_with_Not_Found()
     {
-        var db = await NewDatabaseAsync("CREATE TABLE t (x)");
-        var name = (await Admin.ListDatabasesAsync(Ct))[^1].Name;
+        // Its own name: "the last one listed" may be another test's database, created meanwhile on the shared server.
+        var name = NewName();
+        await Admin.CreateDatabaseAsync(name, Ct);
+        using var db = Admin.Open(name);
+        await db.Prepare("CREATE TABLE t (x)").RunAsync(Ct);
         Assert.True(await Admin.DeleteDatabaseAsync(name, Ct));
         var deleted = await Assert.ThrowsAsync<D1Exception>(() => db.Prepare("SELECT * FROM t").AllAsync(Ct));
         Assert.Equal((7404, "D1_ERROR: Not Found"), (deleted.ApiCode, deleted.Message));

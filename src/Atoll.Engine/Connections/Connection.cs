@@ -98,6 +98,7 @@ internal sealed class Connection : IDisposable
         }
         try
         {
+            if (!reader && options.SqliteHeapLimitBytes > 0) raw.sqlite3_hard_heap_limit64(options.SqliteHeapLimitBytes); // process-wide
             raw.sqlite3_extended_result_codes(db, 1);
             raw.sqlite3_busy_timeout(db, 5000);
             raw.sqlite3_db_config(db, SqliteDbConfigDefensive, 1, out _);

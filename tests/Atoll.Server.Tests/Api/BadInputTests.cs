@@ -30,6 +30,9 @@ public sealed class BadInputTests(ServerFixture fixture)
     [InlineData("""{"sql":"CREATE TABLE _cf_x(a)"}""", 7500, "SQLITE_AUTH")]
     [InlineData("""{"sql":"SELEC 1"}""", 7500, "near \"SELEC\": syntax error at offset 0: SQLITE_ERROR")]
     [InlineData("""{"sql":""}""", 7500, "did not contain a statement")]
+    [InlineData("""{"sql":"SELECT 1\u0000"}""", 7500, "SQL code did not contain a statement.")]
+    [InlineData("""{"sql":"CREATE TABLE temp.x(y)"}""", 7500, "not authorized: SQLITE_AUTH")]
+    [InlineData("""{"sql":"ALTER TABLE t RENAME TO _cf_KV"}""", 7500, "not authorized: SQLITE_AUTH")]
     public async Task Query_answers_bad_bodies_with_400_in_the_envelope(string body, int code, string message)
     {
         var uuid = await _server.CreateDatabaseAsync();
