@@ -29,7 +29,7 @@ internal sealed class DatabaseLog : IAsyncDisposable
         _options = options;
         Store = LogStore.Open(databasePath, options);
         if (options.ObjectStore is not null)
-            Shipper = new LogShipper(Store, options, Counters, Store.CleanClose?.Last?.Sequence ?? Store.Index.LastSequence,
+            Shipper = new LogShipper(Store, options, Counters, Store.Index.LastSequence,
                 Store.CleanClose is { Shipped: >= 0 } clean ? clean.Shipped : null);
         // Entries are shipped only once synced: the store never holds a commit the local log could lose.
         _groupCommit = new GroupCommit(Store.Index.LastSequence, SyncSegments, upTo => Shipper?.Durable(upTo));
@@ -230,7 +230,7 @@ internal sealed class DatabaseLog : IAsyncDisposable
         {
             try
             {
-                Store.SaveIndex(_checksum, Shipper?.Shipped ?? -1);
+                Store.SaveIndex(_checksum, Math.Max(-1, Shipper?.Shipped ?? -1));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
             {

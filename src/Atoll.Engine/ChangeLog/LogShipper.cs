@@ -108,11 +108,10 @@ internal sealed class LogShipper : IAsyncDisposable
             await RetryAsync(QueueMissingSnapshotsAsync).ConfigureAwait(false);
             while (!_stop.IsCancellationRequested)
             {
-                if (await ShipNextEntryAsync().ConfigureAwait(false) is false) return; // fenced
-                if (await ShipNextSnapshotAsync().ConfigureAwait(false)) continue;
-                long durable;
-                lock (_lock) durable = _durable;
-                if (Shipped >= durable) await _signal.WaitAsync(_stop.Token).ConfigureAwait(false);
+                var entry = await ShipNextEntryAsync().ConfigureAwait(false);
+                if (entry is false) return; // fenced
+                if (entry is true || await ShipNextSnapshotAsync().ConfigureAwait(false)) continue;
+                await _signal.WaitAsync(_stop.Token).ConfigureAwait(false); // nothing to ship until the next Durable or Snapshot
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -35,8 +35,9 @@ public sealed class BoundedShippingTests : IDisposable
         var (managedLate, rssLate) = Measure();
         var growth = managedLate - managedEarly;
         _output.WriteLine($"{total - early} commits with the store down: managed {managedEarly >> 20} → {managedLate >> 20} MB, RSS {rssEarly >> 20} → {rssLate >> 20} MB");
-        // Page images held in memory would be ≥ 8 KB a commit (≥ 120 MB for 15,000); the index is ~100 bytes a commit.
-        Assert.True(growth < (total - early) * 400L, $"managed memory grew {growth >> 20} MB over {total - early} commits");
+        // Page images held in memory would be ≥ 8 KB a commit (≥ 120 MB for 15,000); the index is ~100 bytes a commit,
+        // and 1 KB a commit leaves room for pools and GC noise (the bound: 50 MB for 100,000).
+        Assert.True(growth < (total - early) * 1024L, $"managed memory grew {growth >> 20} MB over {total - early} commits");
         Assert.Empty(store.Created);
 
         store.Unreachable = false;
