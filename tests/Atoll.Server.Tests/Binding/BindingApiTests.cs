@@ -112,6 +112,11 @@ public sealed class BindingApiTests(ServerFixture fixture)
         Assert.Equal("SQLite format 3\0"u8.ToArray(), bytes[..16]);
         Assert.Contains("kept", Encoding.Latin1.GetString(bytes), StringComparison.Ordinal);
         var folder = Path.Combine(_server.DataDirectory, "databases", uuid);
+        // The server deletes its copy when it closes the response stream, which may be just after the client has the
+        // last byte: wait for that, bounded only for a copy that is never deleted.
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        gone.CancelAfter(TimeSpan.FromMinutes(1));
+        while (Directory.GetFiles(folder, "backup-*").Length > 0 && !gone.IsCancellationRequested) await Task.Delay(20, CancellationToken.None);
         Assert.Empty(Directory.GetFiles(folder, "backup-*"));
     }
 

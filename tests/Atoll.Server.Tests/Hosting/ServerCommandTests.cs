@@ -108,8 +108,8 @@ public sealed class ServerCommandTests : IDisposable
     public async Task The_Orleans_watchdog_warning_does_not_appear_at_start()
     {
         await using var server = await ServerProcess.StartAsync(_data, _token, [], Ct);
+        // Only this one: a loaded machine may make Orleans warn about slow work items, which is true, not noise.
         Assert.DoesNotContain("Participant check thread", server.Output);
-        Assert.DoesNotContain("warn:", server.Output);
     }
 
     [Fact]
