@@ -1,5 +1,3 @@
-using Atoll.Client.Embedded;
-
 namespace Atoll.Client;
 
 /// <summary>One database binding: where Atoll is (see <see cref="AtollConnectionOptions"/>) and which database to use.</summary>
