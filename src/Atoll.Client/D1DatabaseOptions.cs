@@ -1,5 +1,3 @@
-using Atoll.Client.Embedded;
-
 namespace Atoll.Client;
 
 /// <summary>One database binding: where Atoll is (see <see cref="AtollConnectionOptions"/>) and which database to use.</summary>
@@ -21,7 +19,7 @@ public sealed class D1DatabaseOptions : AtollConnectionOptions
         var problems = new List<string>(base.Validate(path));
         if (string.IsNullOrWhiteSpace(Database)) problems.Add($"{path}:Database is required (the database's name).");
         else if (Mode == AtollMode.Embedded && !Atoll.Engine.DatabaseName.IsValid(Database) && !Guid.TryParse(Database, out _))
-            problems.Add($"{path}:Database '{Database}' is neither a uuid nor a valid name: {Atoll.Engine.DatabaseName.Rule}");
+            problems.Add($"{path}:Database '{Database}' is not valid (a uuid or a name): {Atoll.Engine.DatabaseName.Rule}");
         return problems;
     }
 }
