@@ -6,7 +6,7 @@ namespace Atoll.Server.Tests.Fuzz;
 /// How long and from which seed the fuzz suite runs. CI: a fixed seed, at most <see cref="CiRequests"/> requests and about a
 /// minute. Developers: <c>ATOLL_FUZZ_SECONDS=600 ATOLL_FUZZ_SEED=random dotnet test --filter FullyQualifiedName~Fuzz</c>.
 /// </summary>
-public sealed record FuzzSettings(int Seed, int MaxRequests, TimeSpan Budget, bool NulInSql)
+public sealed record FuzzSettings(int Seed, int MaxRequests, TimeSpan Budget)
 {
     /// <summary>The seed CI runs; a failure it finds reproduces with the same seed.</summary>
     public const int CiSeed = 20261204;
@@ -16,7 +16,7 @@ public sealed record FuzzSettings(int Seed, int MaxRequests, TimeSpan Budget, bo
 
     /// <summary>
     /// From the environment: <c>ATOLL_FUZZ_SEED</c> (a number, or <c>random</c>), <c>ATOLL_FUZZ_SECONDS</c> (a longer run: the
-    /// request cap is lifted), <c>ATOLL_FUZZ_NUL_SQL=1</c> (NUL bytes inside SQL texts; off until the engine's fix is merged).
+    /// request cap is lifted).
     /// </summary>
     public static FuzzSettings FromEnvironment()
     {
@@ -29,7 +29,6 @@ public sealed record FuzzSettings(int Seed, int MaxRequests, TimeSpan Budget, bo
         };
         var secondsText = Environment.GetEnvironmentVariable("ATOLL_FUZZ_SECONDS");
         var longRun = int.TryParse(secondsText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0;
-        return new FuzzSettings(seed, longRun ? int.MaxValue : CiRequests, TimeSpan.FromSeconds(longRun ? seconds : 50),
-            Environment.GetEnvironmentVariable("ATOLL_FUZZ_NUL_SQL") == "1");
+        return new FuzzSettings(seed, longRun ? int.MaxValue : CiRequests, TimeSpan.FromSeconds(longRun ? seconds : 50));
     }
 }

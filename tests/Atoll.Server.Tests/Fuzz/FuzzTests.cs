@@ -27,7 +27,7 @@ public sealed class FuzzTests
             BaseAddress = server.BaseAddress,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        var generator = new RequestGenerator(new Random(settings.Seed), tenants, settings.NulInSql);
+        var generator = new RequestGenerator(new Random(settings.Seed), tenants);
         var failures = new List<string>();
         var statuses = new SortedDictionary<int, int>();
         var clock = Stopwatch.StartNew();

@@ -8,7 +8,7 @@ namespace Atoll.Server.Tests.Fuzz;
 /// bodies (malformed JSON, wrong types, deep nesting, huge numbers, invalid UTF-8, unpaired surrogates, NUL bytes, random SQL),
 /// and raw bytes that are barely HTTP (broken request lines, headers, chunked framing, odd Content-Lengths).
 /// </summary>
-public sealed class RequestGenerator(Random random, FuzzTenants tenants, bool nulInSql)
+public sealed class RequestGenerator(Random random, FuzzTenants tenants)
 {
     static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"];
 
@@ -226,7 +226,7 @@ public sealed class RequestGenerator(Random random, FuzzTenants tenants, bool nu
         if (random.Next(3) == 0) return Pick(ValidSql);
         var builder = new StringBuilder();
         for (var i = random.Next(1, 12); i > 0; i--) builder.Append(Pick(SqlFragments)).Append(' ');
-        if (nulInSql && random.Next(20) == 0) builder.Insert(random.Next(builder.Length), '\0');
+        if (random.Next(20) == 0) builder.Insert(random.Next(builder.Length), '\0');
         return builder.ToString();
     }
 
@@ -246,9 +246,9 @@ public sealed class RequestGenerator(Random random, FuzzTenants tenants, bool nu
         foreach (var (name, value) in fields)
         {
             if (value is null || random.Next(5) == 0) continue;
-            parts.Add([.. Encoding.UTF8.GetBytes(Json(name) + ":"), .. random.Next(6) == 0 ? WrongType(sqlField: name == "sql") : value]);
+            parts.Add([.. Encoding.UTF8.GetBytes(Json(name) + ":"), .. random.Next(6) == 0 ? WrongType() : value]);
         }
-        if (random.Next(8) == 0) parts.Add(Encoding.UTF8.GetBytes($"\"extra\":{Encoding.UTF8.GetString(WrongType(sqlField: false))}"));
+        if (random.Next(8) == 0) parts.Add(Encoding.UTF8.GetBytes($"\"extra\":{Encoding.UTF8.GetString(WrongType())}"));
         var body = new List<byte>("{"u8.ToArray());
         for (var i = 0; i < parts.Count; i++)
         {
@@ -260,15 +260,12 @@ public sealed class RequestGenerator(Random random, FuzzTenants tenants, bool nu
     }
 
     /// <summary>A JSON value as UTF-8 bytes: the string given, or null (absent).</summary>
-    byte[]? Value(string? text) => text is null ? (random.Next(2) == 0 ? null : WrongType(sqlField: false)) : Encoding.UTF8.GetBytes(Json(text));
+    byte[]? Value(string? text) => text is null ? (random.Next(2) == 0 ? null : WrongType()) : Encoding.UTF8.GetBytes(Json(text));
 
-    /// <summary>A value of some other type; a NUL string only where it is not SQL unless NUL-in-SQL is on (see <see cref="FuzzSettings"/>).</summary>
-    byte[] WrongType(bool sqlField)
-    {
-        var nul = sqlField && !nulInSql ? "\"\"" : "\"\\u0000\"";
-        return Encoding.UTF8.GetBytes(Pick("1", "-1", "1e999", "123456789012345678901234567890", "true", "null", "[]", "{}",
-            "[\"a\"]", "{\"mode\":1}", "\"\\ud800\"", nul, "\"\"", Deep(random.Next(10, 3000))));
-    }
+    /// <summary>A value of some other type, or a string a parser must refuse (a lone surrogate, a NUL).</summary>
+    byte[] WrongType()
+        => Encoding.UTF8.GetBytes(Pick("1", "-1", "1e999", "123456789012345678901234567890", "true", "null", "[]", "{}",
+            "[\"a\"]", "{\"mode\":1}", "\"\\ud800\"", "\"\\u0000\"", "\"\"", Deep(random.Next(10, 3000))));
 
     /// <summary>Any body at all: deep nesting, huge numbers, invalid UTF-8, truncations, or bytes.</summary>
     byte[] AnyBody() => random.Next(8) switch
