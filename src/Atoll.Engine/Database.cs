@@ -285,6 +285,10 @@ public sealed class Database : IDisposable, IAsyncDisposable
     /// <summary>Waits for background snapshot work to finish (tests and benchmarks).</summary>
     public Task WhenIdleAsync() => _log?.Idle ?? Task.CompletedTask;
 
+    /// <summary>The retained history: commits per minute, restores, snapshots (for a timeline).</summary>
+    /// <exception cref="D1Exception">No change log (7400).</exception>
+    public DatabaseTimeline Timeline() => DatabaseTimeline.Of(RequireLog(), CurrentBookmark);
+
     /// <summary>Drops history older than the retention window (it also happens after each periodic snapshot).</summary>
     public Task ExpireHistoryAsync(CancellationToken cancellationToken = default) => RequireLog().ExpireAsync(cancellationToken);
 

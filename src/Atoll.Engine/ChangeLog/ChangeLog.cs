@@ -313,8 +313,16 @@ internal sealed class ChangeLog : IAsyncDisposable
         _background = Task.Run(async () =>
         {
             var temp = Snapshots.LocalPath(sequence) + ".building";
-            await Reconstruction.BuildAsync(this, sequence, temp, CancellationToken.None).ConfigureAwait(false);
-            File.Move(temp, Snapshots.LocalPath(sequence), overwrite: true);
+            try
+            {
+                await Reconstruction.BuildAsync(this, sequence, temp, CancellationToken.None).ConfigureAwait(false);
+                File.Move(temp, Snapshots.LocalPath(sequence), overwrite: true);
+            }
+            catch (Exception)
+            {
+                Diagnostics.EngineMetrics.SnapshotFailures.Add(1);
+                throw;
+            }
             ShipSnapshot(sequence);
             await ExpireAsync(CancellationToken.None).ConfigureAwait(false);
         });

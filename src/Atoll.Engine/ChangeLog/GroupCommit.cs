@@ -76,9 +76,11 @@ internal sealed class GroupCommit(long durable, Action sync, Action<IReadOnlyLis
                 _unsynced.Clear();
             }
             Exception? failure = null;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 sync();
+                Diagnostics.EngineMetrics.LogSyncDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
             catch (Exception ex)
             {

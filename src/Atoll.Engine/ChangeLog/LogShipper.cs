@@ -43,7 +43,10 @@ internal sealed class LogShipper : IAsyncDisposable
     /// and is retried like one until it succeeds; once its batch is in, everything up to <paramref name="sequence"/>
     /// counts as shipped. It must be safe to run again after a partial failure.
     /// </summary>
-    public void Enqueue(Func<IObjectStore, CancellationToken, Task> ship, long sequence) => _queue.Writer.TryWrite((ship, sequence));
+    public void Enqueue(Func<IObjectStore, CancellationToken, Task> ship, long sequence)
+    {
+        if (_queue.Writer.TryWrite((ship, sequence))) Diagnostics.EngineMetrics.ShippingBacklog.Add(1);
+    }
 
     /// <summary>Completes once everything up to <paramref name="sequence"/> is in the store; fails after <paramref name="timeout"/>.</summary>
     public async Task WaitForAsync(long sequence, TimeSpan timeout, CancellationToken cancellationToken)
@@ -80,6 +83,7 @@ internal sealed class LogShipper : IAsyncDisposable
                 // a batch in about the time of one. Shipped advances only once the whole batch is in, so it still means
                 // "everything up to here"; a crash mid-batch can leave a hole, which hydration stops at.
                 await Task.WhenAll(batch.Select(item => ShipAsync(item.Ship))).ConfigureAwait(false);
+                Diagnostics.EngineMetrics.ShippingBacklog.Add(-batch.Count);
                 var highest = batch.Max(item => item.Sequence);
                 if (highest > Shipped) Interlocked.Exchange(ref _shipped, highest);
                 lock (_waitersLock)

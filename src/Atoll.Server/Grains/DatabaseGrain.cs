@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Atoll.Engine;
 using Atoll.Server.Analytics;
 using Atoll.Server.Catalog;
 using Atoll.Server.Hosting;
+using Atoll.Server.Observability;
 using Atoll.Server.Protocol;
 using Atoll.Server.TimeTravel;
 using Microsoft.Extensions.Options;
@@ -19,7 +21,7 @@ namespace Atoll.Server.Grains;
 /// </remarks>
 public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
     ILogger<DatabaseGrain> logger, QueryStats queryStats, ChangeLogSettings changeLogs, IOptions<TimeTravelOptions> timeTravel,
-    TimeProvider clock, OpenDatabases openDatabases) : Grain, IDatabaseGrain
+    TimeProvider clock, OpenDatabases openDatabases, QueryTelemetry telemetry) : Grain, IDatabaseGrain
 {
     readonly SemaphoreSlim _writeGate = new(1, 1);
     readonly RestoreRateLimit _restores = new(timeTravel.Value.RestoresPerWindow, timeTravel.Value.RestoreWindow, clock);
@@ -63,10 +65,12 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
                 throw new D1Exception(D1ErrorCode.Overloaded,
                     $"Too many restores: at most {timeTravel.Value.RestoresPerWindow} per {timeTravel.Value.RestoreWindow.TotalMinutes:0} minutes for a database.");
             await _writeGate.WaitAsync(cancellationToken);
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 var (restored, previous) = await database.RestoreAsync(target, cancellationToken);
                 await Durable(database, restored, cancellationToken);
+                telemetry.Operation("restore", this.GetPrimaryKeyString(), started, null);
                 return new TimeTravelReply(restored.ToString(), previous.ToString(), null, null);
             }
             finally
@@ -86,7 +90,9 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
         try
         {
             var at = ParseBookmark(bookmark);
+            var started = Stopwatch.GetTimestamp();
             await database.ForkAsync(at, path, cancellationToken);
+            telemetry.Operation("fork", this.GetPrimaryKeyString(), started, null);
             return new TimeTravelReply(at.ToString(), null, null, null);
         }
         catch (D1Exception ex)
@@ -140,6 +146,8 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
             return DatabaseReply.Failure(ex, database.CurrentBookmark.ToString());
         }
         var request = new QueryRequest(statements, call.Shape, call.Results) { ReadOnly = call.ReadOnly };
+        using var activity = QueryTelemetry.StartQuery(this.GetPrimaryKeyString());
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var result = database.TryExecuteRead(request, cancellationToken);
@@ -164,10 +172,12 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
                 await database.SyncLogAsync(result.Bookmark);
             }
             queryStats.Record(this.GetPrimaryKeyString(), statements, result.Totals);
+            telemetry.Query(this.GetPrimaryKeyString(), statements, started, result.Totals, null, activity);
             return new DatabaseReply(result.Json, isBatch, null, null, result.Bookmark.ToString(), result.Totals);
         }
         catch (D1Exception ex)
         {
+            telemetry.Query(this.GetPrimaryKeyString(), statements, started, null, ex, activity);
             return DatabaseReply.Failure(ex, database.CurrentBookmark.ToString());
         }
     }
@@ -176,6 +186,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
     {
         var database = Open();
         await _writeGate.WaitAsync(cancellationToken);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             // Off the activation's turn, as writes run: queries keep interleaving while the file streams in.
@@ -186,6 +197,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
             }, cancellationToken);
             if (result.Success) await Durable(database, result.Bookmark, cancellationToken);
             if (result.Success) queryStats.RecordImport(this.GetPrimaryKeyString(), result.NumQueries, result.Totals);
+            telemetry.Operation("import", this.GetPrimaryKeyString(), started, result.Error?.Message);
             return ImportReply.From(result);
         }
         finally
@@ -197,6 +209,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
     public async Task<ExportReply> Export(string path, DumpOptions options, CancellationToken cancellationToken)
     {
         var database = Open();
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var result = await Task.Run(() =>
@@ -204,11 +217,25 @@ public sealed class DatabaseGrain(DatabaseFiles files, CatalogStore catalog, IOp
                 using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
                 return database.Dump(file, options, cancellationToken);
             }, cancellationToken);
+            telemetry.Operation("export", this.GetPrimaryKeyString(), started, null);
             return new ExportReply(result.Bookmark.ToString(), result.Statements, result.Bytes, null);
         }
         catch (D1Exception ex)
         {
+            telemetry.Operation("export", this.GetPrimaryKeyString(), started, ex.Message);
             return new ExportReply(database.CurrentBookmark.ToString(), 0, 0, ex.Message);
+        }
+    }
+
+    public Task<TimelineReply> Timeline()
+    {
+        try
+        {
+            return Task.FromResult(new TimelineReply(Open().Timeline(), null, null));
+        }
+        catch (D1Exception ex)
+        {
+            return Task.FromResult(new TimelineReply(null, ex.Code, ex.Message));
         }
     }
 
