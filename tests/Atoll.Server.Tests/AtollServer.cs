@@ -20,6 +20,7 @@ public sealed class AtollServer : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
     public string AccountId { get; private set; } = "";
+    public IServiceProvider Services => _app.Services;
 
     public static async Task<AtollServer> StartAsync(string? dataDirectory = null, string? adminToken = null, params string[] extraArgs)
     {
