@@ -30,7 +30,8 @@ public static class ObservabilityExtensions
             .WithMetrics(metrics => metrics
                 // ASP.NET Core's own meters: request duration by route template and status, Kestrel connections.
                 .AddMeter(ServerMetrics.MeterName, EngineMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-                .AddPrometheusExporter());
+                // No scrape cache: each scrape shows the counts as they are (two scrapes in a row must differ after traffic).
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         if (!string.IsNullOrEmpty(otlp))
         {
             // Spans only when someone collects them: HTTP (ASP.NET Core) → grain call (Orleans) → query (Atoll).

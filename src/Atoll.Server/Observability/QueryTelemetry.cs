@@ -27,8 +27,7 @@ public sealed class QueryTelemetry(ServerMetrics metrics, DatabaseSamples sample
     public void Query(string uuid, IReadOnlyList<Statement> statements, long started, QueryTotals? totals, D1Exception? error, Activity? activity)
     {
         var duration = Stopwatch.GetElapsedTime(started);
-        var write = totals is { ReadOnly: false };
-        metrics.Query(write, error is null, duration, totals?.RowsRead ?? 0, totals?.RowsWritten ?? 0);
+        metrics.Query(totals is null ? null : !totals.ReadOnly, duration, totals?.RowsRead ?? 0, totals?.RowsWritten ?? 0);
         if (error is not null) activity?.SetStatus(ActivityStatusCode.Error, error.Message);
         if (totals is not null)
         {

@@ -31,7 +31,7 @@ public sealed class ServerMetrics
     public ServerMetrics(IMeterFactory meters, OpenDatabases openDatabases)
     {
         var meter = meters.Create(MeterName);
-        _queries = meter.CreateCounter<long>("atoll.queries", "{query}", "Query requests run by databases, by kind (read/write) and outcome (ok/error).");
+        _queries = meter.CreateCounter<long>("atoll.queries", "{query}", "Query requests run by databases, by kind (read/write; unknown for a failed one) and outcome (ok/error).");
         _queryDuration = meter.CreateHistogram<double>("atoll.query.duration", "s", "Time a database spent on a query request, by kind.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _rowsRead = meter.CreateCounter<long>("atoll.rows.read", "{row}", "Rows read by queries (D1's rows_read).");
@@ -43,11 +43,11 @@ public sealed class ServerMetrics
             "Open databases that served a request in the last minute.");
     }
 
-    /// <summary>Records one query request.</summary>
-    public void Query(bool write, bool ok, TimeSpan duration, long rowsRead, long rowsWritten)
+    /// <summary>Records one query request; <paramref name="write"/> is null when it failed (whether it would have written is unknown).</summary>
+    public void Query(bool? write, TimeSpan duration, long rowsRead, long rowsWritten)
     {
-        var kind = new KeyValuePair<string, object?>("kind", write ? "write" : "read");
-        _queries.Add(1, kind, new KeyValuePair<string, object?>("outcome", ok ? "ok" : "error"));
+        var kind = new KeyValuePair<string, object?>("kind", write switch { true => "write", false => "read", null => "unknown" });
+        _queries.Add(1, kind, new KeyValuePair<string, object?>("outcome", write is null ? "error" : "ok"));
         _queryDuration.Record(duration.TotalSeconds, kind);
         if (rowsRead > 0) _rowsRead.Add(rowsRead);
         if (rowsWritten > 0) _rowsWritten.Add(rowsWritten);

@@ -24,6 +24,7 @@ async function render() {
   clear(main);
   clear(nav);
   clear(who);
+  document.getElementById('status').textContent = '';
   if (!session.token) return signInPage(main, () => { location.hash = '#/databases'; render(); });
   if (!session.info) {
     try {

@@ -21,7 +21,7 @@ export function barChart({ title, labels, series, format = (v) => String(v) }) {
   const plotHeight = height - pad.top - pad.bottom;
   const group = plotWidth / Math.max(1, labels.length);
   const bar = Math.max(1, (group * 0.8) / series.length);
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title, class: 'chart', preserveAspectRatio: 'none' });
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title, class: 'chart' });
   for (const tick of [0, 0.5, 1]) {
     const y = pad.top + plotHeight * (1 - tick);
     chart.append(svg('line', { x1: pad.left, x2: width - pad.right, y1: y, y2: y, class: 'grid' }));
