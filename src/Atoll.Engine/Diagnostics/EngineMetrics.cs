@@ -1,11 +1,10 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Atoll.Engine.Diagnostics;
 
 /// <summary>
 /// The engine's own instruments, with no exporter attached: the server (or any host) listens to the meter
-/// <see cref="MeterName"/> and the activity source <see cref="ActivitySourceName"/>. No instrument carries a
+/// <see cref="MeterName"/>. Spans around engine work are the host's (it knows the request). No instrument carries a
 /// per-database tag, so a host with 100k databases still exports a fixed number of series.
 /// </summary>
 public static class EngineMetrics
@@ -13,13 +12,7 @@ public static class EngineMetrics
     /// <summary>The meter's name, to subscribe to (<c>AddMeter</c>).</summary>
     public const string MeterName = "Atoll.Engine";
 
-    /// <summary>The activity source's name, to subscribe to (<c>AddSource</c>).</summary>
-    public const string ActivitySourceName = "Atoll.Engine";
-
     static readonly Meter Meter = new(MeterName);
-
-    /// <summary>Spans for engine work (a query on a database).</summary>
-    public static readonly ActivitySource Activities = new(ActivitySourceName);
 
     /// <summary>Write transactions committed (every write path goes through one commit point).</summary>
     public static readonly Counter<long> Commits = Meter.CreateCounter<long>("atoll.engine.commits", "{commit}", "Write transactions committed.");

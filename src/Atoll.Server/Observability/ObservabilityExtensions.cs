@@ -36,7 +36,7 @@ public static class ObservabilityExtensions
         {
             // Spans only when someone collects them: HTTP (ASP.NET Core) → grain call (Orleans) → query (Atoll).
             telemetry.WithTracing(tracing => tracing.AddSource("Microsoft.AspNetCore", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application",
-                ServerMetrics.ActivitySourceName, EngineMetrics.ActivitySourceName));
+                ServerMetrics.ActivitySourceName));
             telemetry.UseOtlpExporter(options.Otlp.Protocol == "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc, new Uri(otlp));
         }
         return builder;

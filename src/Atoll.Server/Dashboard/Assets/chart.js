@@ -12,9 +12,9 @@ function svg(tag, attributes = {}, ...children) {
 // A grouped bar chart drawn as SVG (no chart library: a few dozen bars need none), with the same figures as a table
 // for screen readers and keyboard users. series: [{ name, values: number[], className }].
 export function barChart({ title, labels, series, format = (v) => String(v) }) {
-  const width = 640;
-  const height = 200;
-  const pad = { left: 56, right: 8, top: 12, bottom: 28 };
+  const width = 420;
+  const height = 190;
+  const pad = { left: 60, right: 8, top: 12, bottom: 30 };
   const values = series.flatMap((s) => s.values.filter((v) => v !== null && v !== undefined).map(Number));
   const max = Math.max(1, ...values);
   const plotWidth = width - pad.left - pad.right;
