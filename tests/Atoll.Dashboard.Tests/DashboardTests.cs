@@ -71,6 +71,9 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await page.GetByLabel("Search by name").FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Expect(page.GetByText("1 database matching")).ToBeVisibleAsync();
+        var listed = page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });
+        await Expect(listed.GetByRole(AriaRole.Cell).Nth(0)).ToHaveTextAsync("1"); // its one table, measured now
+        await Expect(listed.GetByRole(AriaRole.Cell).Nth(1)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+(\.\d)? kB$"));
         await page.ScreenshotAsync(new() { Path = Shot("databases.png"), FullPage = true });
         await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {name}" }).ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
@@ -196,6 +199,33 @@ public sealed class DashboardTests(DashboardFixture fixture)
         // Keyboard: Tab from the top reaches the skip link first, and focus is drawn.
         await page.Keyboard.PressAsync("Tab");
         Assert.Equal("Skip to content", await page.EvaluateAsync<string>("() => document.activeElement.textContent"));
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Batch_mode_sends_one_parameter_array_per_statement_and_the_list_pages()
+    {
+        var prefix = "pg" + Guid.NewGuid().ToString("N")[..6];
+        for (var i = 0; i < 12; i++) await Server.CreateDatabaseAsync($"{prefix}-{i:00}");
+        var page = await fixture.SignedInPageAsync();
+        await page.GetByLabel("Search by name").FillAsync(prefix);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.GetByText("Page 1 of 2")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(page.GetByText("Page 2 of 2")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = $"{prefix}-11" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = $"{prefix}-00" })).ToHaveCountAsync(0);
+
+        await page.GotoAsync($"/#/db/{prefix}-00/console");
+        await page.GetByLabel("SQL", new() { Exact = true }).FillAsync("SELECT ? AS a;\nSELECT ? AS b, ? AS c;");
+        await page.GetByLabel("Parameters (JSON array)").FillAsync("[[1], [\"two\", 9223372036854775807]]");
+        await page.GetByLabel("Batch mode (one statement per line ending in ;, sent as a D1 batch)").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("Statement 2: 1 row")).ToBeVisibleAsync();
+        var second = page.GetByRole(AriaRole.Region, new() { Name = "Statement 2 rows" });
+        await Expect(second.GetByRole(AriaRole.Cell, new() { Name = "9223372036854775807" })).ToBeVisibleAsync();
+        await Expect(second.GetByRole(AriaRole.Cell, new() { Name = "two" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Statement 1 rows" }).GetByRole(AriaRole.Cell, new() { Name = "1" })).ToBeVisibleAsync();
         await page.CloseAsync();
     }
 

@@ -37,15 +37,30 @@ export function databasesPage(main, params) {
           el('button', { type: 'button', disabled: page <= 1, onclick: () => go(search, page - 1) }, 'Previous'),
           el('span', {}, `Page ${page} of ${pages}`),
           el('button', { type: 'button', disabled: page >= pages, onclick: () => go(search, page + 1) }, 'Next')));
+      measure(result.map((db) => String(db.name)));
     } catch (e) {
       list.replaceChildren(errorBox(e));
     }
     list.removeAttribute('aria-busy');
   }
 
+  // The list carries the figures last recorded; the page's own databases are measured now (one GET each, ten at most).
+  async function measure(names) {
+    await Promise.all(names.map(async (name) => {
+      try {
+        const { result } = await api('GET', `${paths.database(name)}?fields=num_tables,file_size`);
+        const cells = list.querySelectorAll(`tr[data-name="${CSS.escape(name)}"] td`);
+        cells[0].textContent = String(result.num_tables);
+        cells[1].textContent = formatBytes(result.file_size);
+      } catch {
+        // the recorded figures stay
+      }
+    }));
+  }
+
   function row(db) {
     const name = String(db.name);
-    return el('tr', {},
+    return el('tr', { 'data-name': name },
       el('th', { scope: 'row' }, el('a', { href: `#/db/${encodeURIComponent(name)}/console` }, name)),
       el('td', { class: 'num' }, String(db.num_tables ?? '—')),
       el('td', { class: 'num' }, formatBytes(db.file_size)),
