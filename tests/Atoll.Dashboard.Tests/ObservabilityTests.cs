@@ -112,6 +112,28 @@ public sealed partial class ObservabilityTests
     }
 
     [Fact]
+    public async Task A_query_s_span_inside_the_grain_belongs_to_the_http_request_s_trace()
+    {
+        await using var server = await AtollServer.StartAsync();
+        var uuid = await server.CreateDatabaseAsync();
+        var spans = new System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or ServerMetrics.ActivitySourceName || source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal),
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        Assert.True((await server.QueryAsync(uuid, new { sql = "SELECT 1" })).Success);
+
+        var query = Assert.Single(spans, s => s.OperationName == "atoll.query" && (string?)s.GetTagItem("atoll.database") == uuid);
+        var request = Assert.Single(spans, s => s.Source.Name == "Microsoft.AspNetCore" && s.TraceId == query.TraceId);
+        Assert.Contains(spans, s => s.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && s.TraceId == query.TraceId);
+        Assert.NotEqual(request.SpanId, query.ParentSpanId); // a grain-call span sits between them
+    }
+
+    [Fact]
     public void A_query_over_the_threshold_logs_one_structured_line_and_a_fast_one_none()
     {
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
