@@ -42,6 +42,9 @@ public sealed class DashboardFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
             BaseURL = Server.BaseAddress.ToString(),
         });
+        // Generous waits: a loaded CI machine may be slow, and a wait only ends early when the page is right.
+        Browser.SetDefaultTimeout(60_000);
+        Assertions.SetDefaultExpectTimeout(60_000);
         Directory.CreateDirectory(Screenshots);
     }
 
