@@ -20,7 +20,8 @@ export function barChart({ title, labels, series, format = (v) => String(v) }) {
   const plotWidth = width - pad.left - pad.right;
   const plotHeight = height - pad.top - pad.bottom;
   const group = plotWidth / Math.max(1, labels.length);
-  const bar = Math.max(1, (group * 0.8) / series.length);
+  const bar = Math.max(1, Math.min(40, (group * 0.8) / series.length));
+  const inset = (group - bar * series.length) / 2;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title, class: 'chart' });
   for (const tick of [0, 0.5, 1]) {
     const y = pad.top + plotHeight * (1 - tick);
@@ -32,7 +33,7 @@ export function barChart({ title, labels, series, format = (v) => String(v) }) {
       const v = Number(s.values[i] ?? 0);
       const h = (v / max) * plotHeight;
       const rect = svg('rect', {
-        x: pad.left + i * group + group * 0.1 + j * bar, y: pad.top + plotHeight - h, width: bar, height: Math.max(h, v > 0 ? 1 : 0),
+        x: pad.left + i * group + inset + j * bar, y: pad.top + plotHeight - h, width: bar, height: Math.max(h, v > 0 ? 1 : 0),
         class: `bar ${s.className ?? ''}`,
       });
       rect.append(svg('title', {}, `${s.name} ${label}: ${format(v)}`));

@@ -60,8 +60,13 @@ export function consolePage(main, database) {
   function renderHistory() {
     historyList.replaceChildren(...history().filter((h) => h.database === database).map((h) =>
       el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => { sql.value = h.sql; params.value = h.params; batch.checked = h.batch; sql.focus(); } },
-        h.sql.length > 120 ? h.sql.slice(0, 120) + '…' : h.sql))));
+        oneLine(h.sql)))));
   }
+}
+
+function oneLine(sql) {
+  const text = sql.replace(/\s+/g, ' ').trim();
+  return text.length > 120 ? text.slice(0, 120) + '…' : text;
 }
 
 function remember(entry) {
