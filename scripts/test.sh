@@ -13,6 +13,9 @@ if ! command -v script >/dev/null; then apt-get update -qq && apt-get install -y
 echo "== build"
 dotnet build Atoll.slnx -c Debug -nologo -v quiet -clp:ErrorsOnly
 
+# The dashboard tests drive a real headless chromium (Debian's package).
+scripts/install-chromium.sh
+
 # Before the .NET tests too: the S3 tests run s3rver from tests/compat/node_modules.
 scripts/compat-install.sh >/dev/null
 

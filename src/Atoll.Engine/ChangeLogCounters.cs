@@ -24,8 +24,22 @@ public sealed class ChangeLogCounters
     public long EntriesShipped => Interlocked.Read(ref _entriesShipped);
 
     internal void SnapshotTaken() => Interlocked.Increment(ref _snapshots);
-    internal void SnapshotFailed() => Interlocked.Increment(ref _snapshotFailures);
-    internal void ExpiryFailed() => Interlocked.Increment(ref _expiryFailures);
-    internal void UploadFailed() => Interlocked.Increment(ref _uploadFailures);
+    internal void SnapshotFailed()
+    {
+        Interlocked.Increment(ref _snapshotFailures);
+        Diagnostics.EngineMetrics.SnapshotFailures.Add(1);
+    }
+
+    internal void ExpiryFailed()
+    {
+        Interlocked.Increment(ref _expiryFailures);
+        Diagnostics.EngineMetrics.ExpiryFailures.Add(1);
+    }
+
+    internal void UploadFailed()
+    {
+        Interlocked.Increment(ref _uploadFailures);
+        Diagnostics.EngineMetrics.UploadFailures.Add(1);
+    }
     internal void EntryShipped() => Interlocked.Increment(ref _entriesShipped);
 }

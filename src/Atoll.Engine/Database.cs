@@ -324,6 +324,10 @@ public sealed class Database : IDisposable, IAsyncDisposable
     /// <summary>Waits for background snapshot work to finish (tests and benchmarks).</summary>
     public Task WhenIdleAsync() => _log?.Snapshots.Idle ?? Task.CompletedTask;
 
+    /// <summary>The retained history: commits per minute, restores, snapshots (for a timeline).</summary>
+    /// <exception cref="D1Exception">No change log (7400).</exception>
+    public DatabaseTimeline Timeline() => DatabaseTimeline.Of(RequireLog().Store, CurrentBookmark);
+
     /// <summary>Drops history older than the retention window (it also happens after each periodic snapshot).</summary>
     /// <remarks>A failure is counted in <see cref="LogCounters"/> and reported to <see cref="ChangeLogOptions.OnFailure"/>, not thrown.</remarks>
     public Task ExpireHistoryAsync(CancellationToken cancellationToken = default) => RequireLog().Snapshots.ExpireAsync(cancellationToken);

@@ -46,7 +46,8 @@ public abstract partial class D1DatabaseContract
         await db.Prepare("CREATE TABLE t (x)").RunAsync(Ct);
         Assert.True(await Admin.DeleteDatabaseAsync(name, Ct));
         var deleted = await Assert.ThrowsAsync<D1Exception>(() => db.Prepare("SELECT * FROM t").AllAsync(Ct));
-        Assert.Equal((7404, "D1_ERROR: Not Found"), (deleted.ApiCode, deleted.Message));
+        Assert.Equal(7404, deleted.ApiCode);
+        Assert.StartsWith("D1_ERROR: Not Found", deleted.Message); // the server goes on to name the database it did not find
         using var missing = Admin.Open(NewName());
         var never = await Assert.ThrowsAsync<D1Exception>(() => missing.Prepare("SELECT 1").AllAsync(Ct));
         Assert.Equal(7404, never.ApiCode);

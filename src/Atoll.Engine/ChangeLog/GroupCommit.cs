@@ -65,9 +65,11 @@ internal sealed class GroupCommit(long durable, Action sync, Action<long> synced
             long upTo;
             lock (_lock) upTo = _appended;
             Exception? failure = null;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 sync();
+                Diagnostics.EngineMetrics.LogSyncDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
             catch (Exception ex)
             {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Atoll.Engine.Storage;
 
 namespace Atoll.Engine.ChangeLog;
@@ -11,6 +12,9 @@ namespace Atoll.Engine.ChangeLog;
 /// </summary>
 internal sealed class LogShipper : IAsyncDisposable
 {
+    /// <summary>Every running shipper, so the backlog gauge can sum them without a per-database series.</summary>
+    static readonly ConcurrentDictionary<LogShipper, byte> Running = new();
+
     readonly LogStore _log;
     readonly ChangeLogOptions _options;
     readonly IObjectStore _store;
@@ -41,7 +45,21 @@ internal sealed class LogShipper : IAsyncDisposable
         _counters = counters;
         _durable = durable;
         _shipped = shipped ?? long.MinValue;
+        Running.TryAdd(this, 0);
         _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Entries durable locally and not yet in the store, over every open database (0 for one whose tip is still unknown).</summary>
+    internal static long TotalBacklog() => Running.Keys.Sum(shipper => shipper.Backlog);
+
+    long Backlog
+    {
+        get
+        {
+            var shipped = Shipped;
+            if (shipped == long.MinValue) return 0;
+            lock (_lock) return Math.Max(0, _durable - shipped);
+        }
     }
 
     /// <summary>The last failure, while the store is refusing uploads; null once it takes them again.</summary>
@@ -227,6 +245,7 @@ internal sealed class LogShipper : IAsyncDisposable
     /// <summary>Stops shipping (after up to 2 s to finish what is durable); the rest is shipped on the next open.</summary>
     public async ValueTask DisposeAsync()
     {
+        Running.TryRemove(this, out _);
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(2);

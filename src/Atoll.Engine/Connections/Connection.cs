@@ -186,6 +186,7 @@ internal sealed class Connection : IDisposable
             throw;
         }
         State.Size = sizeAfter;
+        Diagnostics.EngineMetrics.Commits.Add(1);
         AfterCommit?.Invoke(sequence); // committed: a capture failure now is the log's to recover, not a rollback
         return sequence;
     }

@@ -28,7 +28,7 @@ public sealed class ApiExceptionMiddleware(RequestDelegate next, ILogger<ApiExce
             };
             if (error is null)
             {
-                var reference = Guid.NewGuid().ToString("N");
+                var reference = context.TraceIdentifier; // also the x-request-id header and the request's log scope
                 logger.LogError(ex, "Unhandled error; reference = {Reference}", reference);
                 error = new ApiException(StatusCodes.Status500InternalServerError, (int)D1ErrorCode.SqlError, $"internal error; reference = {reference}");
             }

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Atoll.Engine;
 using Atoll.Server.Analytics;
 using Atoll.Server.Catalog;
 using Atoll.Server.Hosting;
+using Atoll.Server.Observability;
 using Atoll.Server.TimeTravel;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +21,8 @@ namespace Atoll.Server.Grains;
 /// </remarks>
 public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
     ILogger<DatabaseGrain> logger, QueryStats queryStats, ChangeLogSettings changeLogs, IOptions<TimeTravelOptions> timeTravel,
-    TimeProvider clock, OpenDatabases openDatabases, IOptions<AtollServerOptions> serverOptions, QueryActivity activity) : Grain, IDatabaseGrain
+    TimeProvider clock, OpenDatabases openDatabases, IOptions<AtollServerOptions> serverOptions, QueryActivity activity,
+    QueryTelemetry telemetry) : Grain, IDatabaseGrain
 {
     readonly QueryQueue _queue = new(engineOptions.Value.ReaderCount, serverOptions.Value.MaxQueuedRequests, serverOptions.Value.MaxQueueWait, activity);
     readonly RestoreRateLimit _restores = new(timeTravel.Value.RestoresPerWindow, timeTravel.Value.RestoreWindow, clock);
@@ -63,10 +66,12 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
                 throw new D1Exception(D1ErrorCode.Overloaded,
                     $"Too many restores: at most {timeTravel.Value.RestoresPerWindow} per {timeTravel.Value.RestoreWindow.TotalMinutes:0} minutes for a database.");
             await _queue.WriteGate.WaitAsync(cancellationToken);
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 var (restored, previous) = await database.RestoreAsync(target, cancellationToken);
                 await Durable(database, restored, cancellationToken);
+                telemetry.Operation("restore", this.GetPrimaryKeyString(), started, null);
                 return new TimeTravelReply(restored.ToString(), previous.ToString(), null, null);
             }
             finally
@@ -86,7 +91,9 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         try
         {
             var at = ParseBookmark(bookmark);
+            var started = Stopwatch.GetTimestamp();
             await database.ForkAsync(at, path, cancellationToken);
+            telemetry.Operation("fork", this.GetPrimaryKeyString(), started, null);
             return new TimeTravelReply(at.ToString(), null, null, null);
         }
         catch (D1Exception ex)
@@ -133,6 +140,8 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         var database = Open();
         var uuid = this.GetPrimaryKeyString();
         openDatabases.Touch(uuid);
+        using var span = QueryTelemetry.StartQuery(uuid);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var result = await ReadAsync(database, request, cancellationToken);
@@ -147,6 +156,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
                 await database.SyncLogAsync(result.Bookmark);
             }
             queryStats.Record(uuid, request.Statements, result.Totals);
+            telemetry.Query(uuid, request.Statements, started, result.Totals, null, span);
             return new DatabaseReply(result.Json, null, null, result.Bookmark.ToString());
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is D1Exception or OperationCanceledException)
@@ -156,6 +166,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         }
         catch (D1Exception ex)
         {
+            telemetry.Query(uuid, request.Statements, started, null, ex, span);
             return DatabaseReply.Failure(ex, database.CurrentBookmark.ToString());
         }
     }
@@ -190,6 +201,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
     {
         var database = Open();
         await _queue.WriteGate.WaitAsync(cancellationToken);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             // Off the activation's turn, as writes run: queries keep interleaving while the file streams in.
@@ -200,6 +212,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
             }, cancellationToken);
             if (result.Success) await Durable(database, result.Bookmark, cancellationToken);
             if (result.Success) queryStats.RecordImport(this.GetPrimaryKeyString(), result.NumQueries, result.Totals);
+            telemetry.Operation("import", this.GetPrimaryKeyString(), started, result.Error?.Message);
             return ImportReply.From(result);
         }
         finally
@@ -211,6 +224,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
     public async Task<ExportReply> Export(string path, DumpOptions options, CancellationToken cancellationToken)
     {
         var database = Open();
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var result = await Task.Run(() =>
@@ -218,11 +232,25 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
                 using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
                 return database.Dump(file, options, cancellationToken);
             }, cancellationToken);
+            telemetry.Operation("export", this.GetPrimaryKeyString(), started, null);
             return new ExportReply(result.Bookmark.ToString(), result.Statements, result.Bytes, null);
         }
         catch (D1Exception ex)
         {
+            telemetry.Operation("export", this.GetPrimaryKeyString(), started, ex.Message);
             return new ExportReply(database.CurrentBookmark.ToString(), 0, 0, ex.Message);
+        }
+    }
+
+    public Task<TimelineReply> Timeline()
+    {
+        try
+        {
+            return Task.FromResult(new TimelineReply(Open().Timeline(), null, null));
+        }
+        catch (D1Exception ex)
+        {
+            return Task.FromResult(new TimelineReply(null, ex.Code, ex.Message));
         }
     }
 

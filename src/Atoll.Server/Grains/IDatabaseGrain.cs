@@ -40,6 +40,10 @@ public interface IDatabaseGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("bookmark")]
     Task<string> GetBookmark();
 
+    /// <summary>The retained history for a timeline: commits per minute, restores, snapshots.</summary>
+    [AlwaysInterleave, Alias("timeline")]
+    Task<TimelineReply> Timeline();
+
     /// <summary>The bookmark of the last commit at or before <paramref name="timestamp"/>, or the current one when null.</summary>
     [AlwaysInterleave, Alias("bookmark-at")]
     Task<TimeTravelReply> BookmarkAt(DateTimeOffset? timestamp);

@@ -10,7 +10,8 @@ public sealed class QueryActivity
     long _queued;
     long _readsRunning;
     long _peakReadsRunning;
-    long _shed;
+    long _shedQueueFull;
+    long _shedQueuedTooLong;
     long _cancelled;
 
     /// <summary>Requests waiting for a busy database right now.</summary>
@@ -23,7 +24,13 @@ public sealed class QueryActivity
     public long PeakReadsRunning => Interlocked.Read(ref _peakReadsRunning);
 
     /// <summary>Requests refused with D1's overloaded error (queue full or queued too long).</summary>
-    public long Shed => Interlocked.Read(ref _shed);
+    public long Shed => ShedQueueFull + ShedQueuedTooLong;
+
+    /// <summary>Requests refused at once because the database's queue was full.</summary>
+    public long ShedQueueFull => Interlocked.Read(ref _shedQueueFull);
+
+    /// <summary>Requests refused after waiting in the queue for longer than allowed.</summary>
+    public long ShedQueuedTooLong => Interlocked.Read(ref _shedQueuedTooLong);
 
     /// <summary>Requests whose caller cancelled or disconnected, and whose work was stopped.</summary>
     public long Cancelled => Interlocked.Read(ref _cancelled);
@@ -39,7 +46,9 @@ public sealed class QueryActivity
 
     internal void QueueChanged(int delta) => Interlocked.Add(ref _queued, delta);
 
-    internal void Refused() => Interlocked.Increment(ref _shed);
+    internal void RefusedQueueFull() => Interlocked.Increment(ref _shedQueueFull);
+
+    internal void RefusedQueuedTooLong() => Interlocked.Increment(ref _shedQueuedTooLong);
 
     internal void CallerCancelled() => Interlocked.Increment(ref _cancelled);
 }

@@ -47,7 +47,7 @@ internal sealed class QueryQueue(int readers, int maxQueued, TimeSpan maxWait, Q
         if (Interlocked.Increment(ref _queued) > maxQueued)
         {
             Interlocked.Decrement(ref _queued);
-            activity.Refused();
+            activity.RefusedQueueFull();
             throw new D1Exception(D1ErrorCode.Overloaded, "D1 DB is overloaded. Too many requests queued.");
         }
         activity.QueueChanged(1);
@@ -55,7 +55,7 @@ internal sealed class QueryQueue(int readers, int maxQueued, TimeSpan maxWait, Q
         {
             if (!await gate.WaitAsync(maxWait, cancellationToken))
             {
-                activity.Refused();
+                activity.RefusedQueuedTooLong();
                 throw new D1Exception(D1ErrorCode.Overloaded, "D1 DB is overloaded. Requests queued for too long.");
             }
         }

@@ -16,6 +16,8 @@ using Microsoft.Extensions.Options;
 using Atoll.Engine.Storage;
 using Atoll.Server.Storage;
 using Atoll.Server.TimeTravel;
+using Atoll.Server.Observability;
+using Atoll.Server.Dashboard;
 using Orleans.Configuration;
 using Orleans.Serialization;
 
@@ -83,8 +85,10 @@ public static class AtollApp
         builder.Services.AddSingleton<TransferFiles>();
         builder.Services.AddSingleton<TransferJobs>();
 
+        builder.AddAtollObservability();
         builder.UseOrleans(silo =>
         {
+            silo.AddActivityPropagation();
             silo.UseLocalhostClustering(
                 siloPort: options.SiloPort == 0 ? FreePort() : options.SiloPort,
                 gatewayPort: options.GatewayPort == 0 ? FreePort() : options.GatewayPort,
@@ -106,6 +110,7 @@ public static class AtollApp
         var app = builder.Build();
         app.Services.GetRequiredService<DataDirectoryLock>();
         app.UseMiddleware<ApiExceptionMiddleware>();
+        app.UseAtollObservability().MapDashboard();
         app.MapGet("/healthz", () => Results.Json(new HealthStatus("ok"), ServerJson.Default.HealthStatus));
         app.MapAccountsApi();
         app.MapTokensApi();

@@ -23,6 +23,13 @@ public sealed class OpenDatabases(IGrainFactory grains, IOptions<AtollServerOpti
     /// <summary>Databases open now.</summary>
     public int Count => _lastUsed.Count;
 
+    /// <summary>Open databases used within the last <paramref name="window"/> (the active ones, for metrics).</summary>
+    public int UsedWithin(TimeSpan window)
+    {
+        var since = Environment.TickCount64 - (long)window.TotalMilliseconds;
+        return _lastUsed.Count(pair => pair.Value >= since);
+    }
+
     /// <summary>Records that <paramref name="uuid"/> is open and in use; closes the least recently used ones when over budget.</summary>
     public void Touch(string uuid)
     {
