@@ -19,7 +19,7 @@ namespace Atoll.Server.Grains;
 /// a fresh copy. While it has no copy, or is behind a session's bookmark for longer than the wait, reads go to the primary.
 /// </remarks>
 public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions<EngineOptions> engineOptions,
-    IOptions<ReplicationOptions> options, TimeProvider clock, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
+    IOptions<ReplicationOptions> options, TimeProvider clock, ReplicationCounters counters, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {
     readonly CancellationTokenSource _stop = new();
     readonly Pulse _wake = new();
@@ -85,7 +85,9 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
                     _known = batch.Durable;
                     if (batch.Entries.Count > 0)
                     {
+                        var before = replica.Applied.Sequence;
                         var continues = await Task.Run(() => replica.Apply(batch.Entries), CancellationToken.None);
+                        if (replica.Applied.Sequence > before) counters.Applied((int)(replica.Applied.Sequence - before));
                         _applied.Fire();
                         if (!continues) await ReseedAsync(stop);
                         continue;
@@ -112,6 +114,7 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
         var replica = await Task.Run(() => ReadReplica.Seed(copy, FilePath, engineOptions.Value, Region), CancellationToken.None);
         logger.LogDebug("Replica {Key} seeded at {Sequence}", this.GetPrimaryKeyString(), sequence);
         _known = long.MaxValue;
+        counters.Seeded();
         _applied.Fire();
         return replica;
     }
@@ -146,7 +149,9 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
         try
         {
             var result = await Task.Run(() => replica.TryExecuteRead(request, cancellationToken), CancellationToken.None);
-            return result is null ? null : new DatabaseReply(result.Json, null, null, result.Bookmark.ToString());
+            if (result is null) return null;
+            counters.Served();
+            return new DatabaseReply(result.Json, null, null, result.Bookmark.ToString());
         }
         catch (ObjectDisposedException)
         {

@@ -65,6 +65,7 @@ public static class AtollApp
         builder.Services.AddSingleton(Options.Create(engine));
         builder.Services.AddSingleton(Options.Create(replication));
         builder.Services.AddSingleton<ReplicaRouter>();
+        builder.Services.AddSingleton<ReplicationCounters>();
         builder.Services.AddSingleton<ICatalog>(_ => new SqliteCatalog(Path.GetFullPath(options.DataDirectory)));
         builder.Services.AddSingleton<DatabaseFiles>();
         builder.Services.AddSingleton<TokenAuthenticator>();
