@@ -187,7 +187,9 @@ public sealed class ReplicaTests : IAsyncLifetime
         var primary = await ContentAsync(uuid, null);
         var replica = await ContentAsync(uuid, last.Bookmark);
         Assert.Equal(primary, replica);
-        Assert.Contains("after restore", primary);
+        var restored = await QueryAsync(uuid, "SELECT count(*) AS n FROM a WHERE v = 'after restore'", last.Bookmark);
+        Assert.False(restored.ServedByPrimary);
+        Assert.Equal(1, restored.Rows[0].GetProperty("n").GetInt32());
     }
 
     /// <summary>Every table's rows (blobs as hashes) and the schema, as one text; on the replica when a bookmark is given.</summary>
