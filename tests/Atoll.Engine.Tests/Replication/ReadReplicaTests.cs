@@ -24,7 +24,12 @@ public sealed class ReadReplicaTests : IDisposable
     }
 
     static bool CatchUp(Database primary, ReadReplica replica)
-        => replica.Apply(primary.ReadLogEntries(replica.Applied.Sequence, primary.CurrentBookmark.Sequence, 10_000));
+    {
+        var entries = primary.ReadLogEntries(replica.Applied.Sequence, primary.CurrentBookmark.Sequence, 10_000);
+        var ok = replica.Apply(entries);
+        if (!ok) Console.Error.WriteLine($"replica stopped at {replica.Applied}; entries: {string.Join(",", entries.Select(e => Atoll.Engine.ChangeLog.LogEntry.TryDecode(e)).Select(e => $"{e!.Sequence}:{e.Kind}"))}");
+        return ok;
+    }
 
     static JsonElement Read(ReadReplica replica, string sql)
     {
@@ -43,15 +48,18 @@ public sealed class ReadReplicaTests : IDisposable
         var stop = new CancellationTokenSource();
         var violations = new List<string>();
         var reads = 0;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reader = Task.Run(() =>
         {
             while (!stop.IsCancellationRequested)
             {
                 var row = Read(replica, "SELECT count(*) AS n, coalesce(sum(v), 0) AS s FROM t").GetProperty("results")[0];
                 if (row.GetProperty("s").GetInt64() != 0 || row.GetProperty("n").GetInt64() % 2 != 0) lock (violations) violations.Add(row.ToString());
-                reads++;
+                Interlocked.Increment(ref reads);
+                started.TrySetResult();
             }
         }, Ct);
+        await started.Task.WaitAsync(Ct); // the reader runs before the first batch, on a loaded machine too
         for (var i = 1; i <= 120; i++)
         {
             Run(primary, $"INSERT INTO t VALUES ({i}, randomblob({i * 97 % 5000})), ({-i}, randomblob(10))");
