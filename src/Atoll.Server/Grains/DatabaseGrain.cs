@@ -39,7 +39,9 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         logger.LogDebug("Opened database {Uuid}", uuid);
         if (_database.HasChangeLog)
         {
-            await _database.AcknowledgeAsync(_database.CurrentBookmark, cancellationToken);
+            // What the file holds is in the local log (synced here); not waiting for the object store, which may be down:
+            // an open must not fail on it, and a commit synced locally is shipped later, never lost.
+            await _database.SyncLogAsync(_database.CurrentBookmark);
             _durable = _database.CurrentBookmark.Sequence;
             if (await catalog.FindDatabaseByUuidAsync(uuid, cancellationToken) is { ReadReplication: "auto" }) await SetReplication(true);
         }
