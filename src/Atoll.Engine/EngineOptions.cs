@@ -52,6 +52,9 @@ public sealed class EngineOptions
     /// <summary>The value reported as <c>meta.served_by_region</c>.</summary>
     public string Region { get; set; } = "local";
 
+    /// <summary>The value reported as <c>meta.served_by_colo</c>: the node that ran the query (the server sets it from <c>Atoll:Node</c>).</summary>
+    public string Colo { get; set; } = "local";
+
     /// <summary>False for a read replica's connections, so each answer reports <c>served_by_primary</c> truthfully.</summary>
     internal bool ServesAsPrimary { get; private set; } = true;
 

@@ -405,6 +405,7 @@ internal sealed class StatementExecutor
         _json.WriteString(JsonNames.ServedBy, options.ServedBy);
         _json.WriteString(JsonNames.ServedByRegion, options.Region);
         _json.WriteBoolean(JsonNames.ServedByPrimary, options.ServesAsPrimary);
+        _json.WriteString(JsonNames.ServedByColo, options.Colo);
         _json.WriteStartObject(JsonNames.Timings);
         _json.WriteNumber(JsonNames.SqlDurationMs, Math.Round(durationMs, 4));
         _json.WriteEndObject();

@@ -55,6 +55,8 @@ public static class AtollApp
         var engine = builder.Configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
         // The node's region (D1's codes: WNAM, ENAM, WEUR, EEUR, APAC, OC), reported as served_by_region by the primary.
         if (builder.Configuration["Atoll:Region"] is { Length: > 0 } region) engine.Region = region;
+        // The node's name, reported as served_by_colo (D1 reports the data centre there).
+        if (builder.Configuration["Atoll:Node"] is { Length: > 0 } node) engine.Colo = node;
         engine.Validate();
         var replication = builder.Configuration.GetSection(ReplicationOptions.Section).Get<ReplicationOptions>() ?? new ReplicationOptions();
         replication.Validate();

@@ -11,7 +11,7 @@ public sealed class ReplicaTests : IAsyncLifetime
 {
     // A generous bookmark wait: a session's read lands on a replica unless the machine stalls for seconds.
     static readonly string[] Args = ["--Atoll:Region=WNAM", "--Atoll:Replication:Regions:0=WEUR", "--Atoll:Replication:Regions:1=APAC",
-        "--Atoll:Replication:BookmarkWait=00:00:05"];
+        "--Atoll:Replication:BookmarkWait=00:00:05", "--Atoll:Node=node-a"];
     const string Session = SessionConstraint.Header;
     AtollServer _server = null!;
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -88,6 +88,7 @@ public sealed class ReplicaTests : IAsyncLifetime
         var read = await QueryAsync(uuid, "SELECT count(*) AS n FROM t", "first-unconstrained");
         Assert.False(read.ServedByPrimary, read.Body.ToString());
         Assert.Equal("WEUR", read.Region);
+        Assert.Equal("node-a", read.Meta.GetProperty("served_by_colo").GetString()); // the node that ran it: replicas share this one
         Assert.Equal(1, read.Rows[0].GetProperty("n").GetInt32());
 
         // No header and first-primary: the primary; a write in a session: the primary, wherever it was sent.
