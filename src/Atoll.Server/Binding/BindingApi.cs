@@ -43,7 +43,7 @@ public static class BindingApi
             var (token, database) = await ResolveAsync(context.Request, auth);
             var body = await bodies.ReadAsync(context.Request, context.RequestAborted);
             var request = QueryRequestReader.Binding(body, ShapeOf(context.Request), readOnly: token.Permission == TokenPermission.Read);
-            var session = SessionConstraint.Parse(context.Request.Headers[BindingHeaders.SessionCommitToken]);
+            var session = SessionConstraint.ParseBinding(context.Request.Headers[BindingHeaders.SessionCommitToken]);
             var reply = await router.QueryAsync(database, request, session, context.RequestAborted);
             if (!reply.Success) return new BindingFailure(ApiException.StatusOf(reply.ErrorCode!.Value), reply.ErrorMessage!);
             // Always sent (as miniflare does): outside a session the shim ignores it, inside one it orders the session's reads.

@@ -95,6 +95,12 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
                 }
                 await _wake.WaitAsync(_known > replica.Applied.Sequence ? options.Value.PollInterval : Timeout.InfiniteTimeSpan, stop);
             }
+            catch (D1Exception ex) when (!stop.IsCancellationRequested && _replica is null)
+            {
+                // The primary cannot give a copy (no change log: Time Travel off): stop; reads stay on the primary.
+                logger.LogWarning("Replica {Key} cannot be seeded: {Reason}", this.GetPrimaryKeyString(), ex.Message);
+                return;
+            }
             catch (Exception ex) when (!stop.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Replica {Key} could not follow its primary; starting again from a copy", this.GetPrimaryKeyString());
@@ -130,6 +136,7 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
     public Task Wake(long durable)
     {
         if (_known == long.MaxValue || durable > _known) _known = durable;
+        if (_loop.IsCompleted && !_dropped && !_stop.IsCancellationRequested) _loop = FollowAsync(_stop.Token); // it had stopped: a seed failed
         _wake.Fire();
         return Task.CompletedTask;
     }

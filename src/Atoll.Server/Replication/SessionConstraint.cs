@@ -26,6 +26,13 @@ public readonly record struct SessionConstraint(SessionStart Start, Bookmark? At
             $"Header {Header} must be \"first-primary\", \"first-unconstrained\" or a bookmark (XXXXXXXX-XXXXXXXX-XXXXXXXX-<32 hex>); got \"{Truncate(value)}\"."),
     };
 
+    /// <summary>
+    /// Reads the binding's header: a value that is neither a constraint nor a bookmark means the primary, as it always
+    /// did (the shim forwards whatever <c>withSession()</c> was given; the primary is at or past every state).
+    /// </summary>
+    public static SessionConstraint ParseBinding(string? value)
+        => value is "first-unconstrained" || Bookmark.TryParse(value, out _) ? Parse(value) : Primary;
+
     static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
 }
 
