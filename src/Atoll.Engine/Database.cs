@@ -321,6 +321,30 @@ public sealed class Database : IDisposable, IAsyncDisposable
         await Reconstruction.BuildAsync(log.Store, at.Sequence, path, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The encoded change-log entries after <paramref name="after"/> up to <paramref name="through"/> (at most
+    /// <paramref name="maxEntries"/>), in order: what a read replica applies. The caller passes a durable
+    /// <paramref name="through"/> so a replica never sees a commit that could still be lost.
+    /// </summary>
+    /// <exception cref="D1Exception">No change log.</exception>
+    public IReadOnlyList<byte[]> ReadLogEntries(long after, long through, int maxEntries)
+    {
+        var log = RequireLog();
+        var positions = log.Store.Index.Range(after, through);
+        var entries = new List<byte[]>(Math.Min(maxEntries, positions.Count));
+        foreach (var position in positions.Take(maxEntries))
+            entries.Add(position.Kind == LogEntryKind.Commit ? LogStore.Read(position).Encode() : MarkerOf(position));
+        return entries;
+    }
+
+    // Restores and baselines are not page-by-page continuations: a replica meeting one starts again from a copy.
+    static byte[] MarkerOf(LogPosition position) => new LogEntry(position.Sequence, position.CommitTimeMs, position.Kind,
+        position.TargetSequence, 4096, position.DatabasePages, 0, position.ChecksumAfter, []).Encode();
+
+    /// <summary>When the commit <paramref name="sequence"/> was made, if the log still holds it (replica lag).</summary>
+    public DateTimeOffset? LoggedCommitTime(long sequence)
+        => _log?.Store.Index.Find(sequence) is { } position ? DateTimeOffset.FromUnixTimeMilliseconds(position.CommitTimeMs) : null;
+
     /// <summary>Waits for background snapshot work to finish (tests and benchmarks).</summary>
     public Task WhenIdleAsync() => _log?.Snapshots.Idle ?? Task.CompletedTask;
 

@@ -59,6 +59,21 @@ public sealed class EngineOptions
     /// <summary>The value reported as <c>meta.served_by_region</c>.</summary>
     public string Region { get; set; } = "local";
 
+    /// <summary>The value reported as <c>meta.served_by_colo</c>: the node that ran the query (the server sets it from <c>Atoll:Node</c>).</summary>
+    public string Colo { get; set; } = "local";
+
+    /// <summary>False for a read replica's connections, so each answer reports <c>served_by_primary</c> truthfully.</summary>
+    internal bool ServesAsPrimary { get; private set; } = true;
+
+    /// <summary>These limits for a read replica in <paramref name="region"/>: answers say which region served them and that a replica did.</summary>
+    internal EngineOptions ForReplica(string region)
+    {
+        var copy = (EngineOptions)MemberwiseClone();
+        copy.Region = region;
+        copy.ServesAsPrimary = false;
+        return copy;
+    }
+
     /// <summary>Throws when a limit is out of range, naming it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is zero, negative or above what SQLite supports.</exception>
     public void Validate()

@@ -41,8 +41,8 @@ internal sealed class BindingDatabase(ID1Transport transport) : ID1Database, ISt
     public async Task<IReadOnlyList<StatementResult>> RunAsync(IReadOnlyList<Statement> statements, bool isBatch, CancellationToken cancellationToken)
         => (await SendAsync(statements, isBatch, cancellationToken).ConfigureAwait(false)).Results;
 
-    internal Task<TransportReply> SendAsync(IReadOnlyList<Statement> statements, bool isBatch, CancellationToken cancellationToken)
-        => transport.SendAsync(new TransportRequest(statements, isBatch), cancellationToken);
+    internal Task<TransportReply> SendAsync(IReadOnlyList<Statement> statements, bool isBatch, CancellationToken cancellationToken, string? session = null)
+        => transport.SendAsync(new TransportRequest(statements, isBatch, session), cancellationToken);
 
     internal static async Task<IReadOnlyList<D1Result<JsonElement>>> Batch(IStatementRunner runner, IEnumerable<D1PreparedStatement> statements,
         CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ internal sealed class BindingSession(BindingDatabase database, BookmarkTracker b
 
     public async Task<IReadOnlyList<StatementResult>> RunAsync(IReadOnlyList<Statement> statements, bool isBatch, CancellationToken cancellationToken)
     {
-        var reply = await database.SendAsync(statements, isBatch, cancellationToken).ConfigureAwait(false);
+        var reply = await database.SendAsync(statements, isBatch, cancellationToken, bookmarks.Current).ConfigureAwait(false);
         bookmarks.Observe(reply.Bookmark);
         return reply.Results;
     }

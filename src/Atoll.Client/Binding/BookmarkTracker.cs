@@ -25,6 +25,15 @@ internal sealed class BookmarkTracker
         }
     }
 
+    /// <summary>What the next query sends: the constraint until a bookmark arrives, then the newest bookmark.</summary>
+    public string Current
+    {
+        get
+        {
+            lock (_gate) return _current;
+        }
+    }
+
     /// <summary>Takes <paramref name="bookmark"/> if it is newer; bookmarks are fixed-width hex, so ordinal order is commit order.</summary>
     public void Observe(string? bookmark)
     {

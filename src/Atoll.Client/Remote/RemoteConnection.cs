@@ -51,15 +51,19 @@ internal sealed class RemoteConnection : IDisposable
     /// <summary>The server's base address, for messages.</summary>
     public string Source => _base.ToString();
 
-    /// <summary>Sends one request; with <paramref name="retry"/>, transient failures are retried (only for requests safe to repeat).</summary>
+    /// <summary>
+    /// Sends one request; with <paramref name="retry"/>, transient failures are retried (only for requests safe to repeat).
+    /// A <paramref name="session"/> (a session's constraint or bookmark) goes in <see cref="SessionHeader"/>, so reads may go to a replica.
+    /// </summary>
     /// <exception cref="D1Exception">The server could not be reached, did not answer in time, or kept answering with a transient error.</exception>
-    public async Task<RemoteResponse> SendAsync(HttpMethod method, string path, byte[]? body, bool retry, CancellationToken cancellationToken)
+    public async Task<RemoteResponse> SendAsync(HttpMethod method, string path, byte[]? body, bool retry, CancellationToken cancellationToken,
+        string? session = null)
     {
         try
         {
             return await (retry ? _reads : _writes).ExecuteAsync(
-                static (state, token) => state.Self.SendOnceAsync(state.Method, state.Path, state.Body, token),
-                (Self: this, Method: method, Path: path, Body: body), cancellationToken).ConfigureAwait(false);
+                static (state, token) => state.Self.SendOnceAsync(state.Method, state.Path, state.Body, state.Session, token),
+                (Self: this, Method: method, Path: path, Body: body, Session: session), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -68,8 +72,11 @@ internal sealed class RemoteConnection : IDisposable
         }
     }
 
-    ValueTask<RemoteResponse> SendOnceAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
-        => SendOnceAsync(method, path, body is null ? null : new ByteArrayContent(body) { Headers = { ContentType = Json } }, null, cancellationToken);
+    ValueTask<RemoteResponse> SendOnceAsync(HttpMethod method, string path, byte[]? body, string? session, CancellationToken cancellationToken)
+        => SendOnceAsync(method, path, body is null ? null : new ByteArrayContent(body) { Headers = { ContentType = Json } }, null, cancellationToken, session);
+
+    /// <summary>The request header carrying a session's constraint or bookmark (the binding's, which the server also reads on REST).</summary>
+    public const string SessionHeader = "x-cf-d1-session-commit-token";
 
     /// <summary>Sends <paramref name="content"/> once (an upload: never retried); <paramref name="pathOrUrl"/> may be absolute, as signed URLs are.</summary>
     /// <exception cref="D1Exception">The server could not be reached.</exception>
@@ -86,9 +93,11 @@ internal sealed class RemoteConnection : IDisposable
     }
 
     /// <summary>One exchange; with <paramref name="sink"/>, a 200 body is streamed there instead of being buffered.</summary>
-    async ValueTask<RemoteResponse> SendOnceAsync(HttpMethod method, string path, HttpContent? content, Stream? sink, CancellationToken cancellationToken)
+    async ValueTask<RemoteResponse> SendOnceAsync(HttpMethod method, string path, HttpContent? content, Stream? sink, CancellationToken cancellationToken,
+        string? session = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(_base, path));
+        if (session is not null) request.Headers.TryAddWithoutValidation(SessionHeader, session);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
         request.Headers.Add("x-atoll-typed-reals", "1"); // whole REALs come back as 2.0, so they map to double as documented
         request.Content = content;

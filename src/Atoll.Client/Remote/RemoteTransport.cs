@@ -29,7 +29,7 @@ internal sealed class RemoteTransport(RemoteConnection connection, RemoteAdmin a
     async Task<TransportReply> QueryAsync(TransportRequest request, byte[] body, bool retry, CancellationToken cancellationToken)
     {
         var path = $"{await connection.DatabasesPathAsync(cancellationToken).ConfigureAwait(false)}/{Uri.EscapeDataString(database)}/raw";
-        var response = await connection.SendAsync(HttpMethod.Post, path, body, retry, cancellationToken).ConfigureAwait(false);
+        var response = await connection.SendAsync(HttpMethod.Post, path, body, retry, cancellationToken, request.Session).ConfigureAwait(false);
         var items = Envelope.ReadResults(response, connection.Source);
         return new TransportReply(ResultGrouping.LastOfEach(request.Statements, items), response.Bookmark);
     }

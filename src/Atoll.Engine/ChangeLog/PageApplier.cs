@@ -41,6 +41,17 @@ internal sealed class PageApplier : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens <paramref name="path"/> to apply entries to it, trusting <paramref name="checksum"/> as its current state (a
+    /// replica keeps it between batches instead of hashing the whole file each time); the checks of every entry still hold.
+    /// </summary>
+    public static PageApplier Open(string path, PageChecksum checksum)
+    {
+        if (new FileInfo(path + "-wal") is { Exists: true, Length: > 0 })
+            throw new InvalidOperationException($"{path} has a WAL that is not checkpointed: page images cannot be applied under it.");
+        return new PageApplier(new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.RandomAccess), checksum);
+    }
+
     /// <summary>Applies one entry (a baseline only checks the state it names).</summary>
     /// <exception cref="InvalidDataException">The file was not in the state the entry starts from, or did not end in the state it records.</exception>
     public void Apply(LogEntry entry)

@@ -19,6 +19,7 @@ internal static class JsonNames
     public static readonly JsonEncodedText ServedBy = JsonEncodedText.Encode("served_by");
     public static readonly JsonEncodedText ServedByRegion = JsonEncodedText.Encode("served_by_region");
     public static readonly JsonEncodedText ServedByPrimary = JsonEncodedText.Encode("served_by_primary");
+    public static readonly JsonEncodedText ServedByColo = JsonEncodedText.Encode("served_by_colo");
     public static readonly JsonEncodedText Timings = JsonEncodedText.Encode("timings");
     public static readonly JsonEncodedText SqlDurationMs = JsonEncodedText.Encode("sql_duration_ms");
     public static readonly JsonEncodedText Duration = JsonEncodedText.Encode("duration");

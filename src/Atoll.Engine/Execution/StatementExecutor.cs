@@ -404,7 +404,8 @@ internal sealed class StatementExecutor
         _json.WriteStartObject(JsonNames.Meta);
         _json.WriteString(JsonNames.ServedBy, options.ServedBy);
         _json.WriteString(JsonNames.ServedByRegion, options.Region);
-        _json.WriteBoolean(JsonNames.ServedByPrimary, true);
+        _json.WriteBoolean(JsonNames.ServedByPrimary, options.ServesAsPrimary);
+        _json.WriteString(JsonNames.ServedByColo, options.Colo);
         _json.WriteStartObject(JsonNames.Timings);
         _json.WriteNumber(JsonNames.SqlDurationMs, Math.Round(durationMs, 4));
         _json.WriteEndObject();

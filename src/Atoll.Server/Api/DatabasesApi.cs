@@ -5,6 +5,7 @@ using Atoll.Server.Catalog;
 using Atoll.Server.TimeTravel;
 using Atoll.Server.Grains;
 using Atoll.Server.Protocol;
+using Atoll.Server.Replication;
 
 namespace Atoll.Server.Api;
 
@@ -24,14 +25,15 @@ public static class DatabasesApi
         api.MapPost("", Create);
         api.MapGet("/{databaseId}", Get);
         api.MapPut("/{databaseId}", (string accountId, string databaseId, HttpContext context, TokenAuthenticator auth,
-            ICatalog catalog, RequestBody bodies) => Update(accountId, databaseId, context, auth, catalog, bodies, required: true));
+            ICatalog catalog, RequestBody bodies, ReplicaRouter replicas) => Update(accountId, databaseId, context, auth, catalog, bodies, replicas, required: true));
         api.MapPatch("/{databaseId}", (string accountId, string databaseId, HttpContext context, TokenAuthenticator auth,
-            ICatalog catalog, RequestBody bodies) => Update(accountId, databaseId, context, auth, catalog, bodies, required: false));
+            ICatalog catalog, RequestBody bodies, ReplicaRouter replicas) => Update(accountId, databaseId, context, auth, catalog, bodies, replicas, required: false));
+        api.MapGet("/{databaseId}/replicas", Replicas);
         api.MapDelete("/{databaseId}", Delete);
         api.MapPost("/{databaseId}/query", (string accountId, string databaseId, HttpContext context, TokenAuthenticator auth,
-            RequestBody bodies, IGrainFactory grains) => Query(accountId, databaseId, context, auth, bodies, grains, ResultShape.Objects));
+            RequestBody bodies, ReplicaRouter router) => Query(accountId, databaseId, context, auth, bodies, router, ResultShape.Objects));
         api.MapPost("/{databaseId}/raw", (string accountId, string databaseId, HttpContext context, TokenAuthenticator auth,
-            RequestBody bodies, IGrainFactory grains) => Query(accountId, databaseId, context, auth, bodies, grains, ResultShape.ColumnsAndRows));
+            RequestBody bodies, ReplicaRouter router) => Query(accountId, databaseId, context, auth, bodies, router, ResultShape.ColumnsAndRows));
         return api;
     }
 
@@ -89,15 +91,49 @@ public static class DatabasesApi
     }
 
     static async Task<IResult> Update(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth,
-        ICatalog catalog, RequestBody bodies, bool required)
+        ICatalog catalog, RequestBody bodies, ReplicaRouter replicas, bool required)
     {
         var (token, database) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         TokenAuthenticator.RequireEdit(token);
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
         var mode = ReadReplicationMode(body);
         if (mode is null && required) throw ApiException.BadRequest("Missing required field \"read_replication\".");
-        if (mode is not null) database = await catalog.UpdateReadReplicationAsync(database, mode, context.RequestAborted);
+        if (mode is not null)
+        {
+            // The catalog first: routing reads the mode from it, so "disabled" stops replica reads before the files go.
+            database = await catalog.UpdateReadReplicationAsync(database, mode, context.RequestAborted);
+            await replicas.ApplyModeAsync(database);
+        }
         return Envelope.Ok(json => DatabaseJson.Write(json, database));
+    }
+
+    /// <summary>
+    /// <c>GET …/database/{id}/replicas</c> (Atoll's own): each read replica's region, the bookmark it has applied, and how
+    /// far it is behind the primary in commits and milliseconds.
+    /// </summary>
+    static async Task<IResult> Replicas(string accountId, string databaseId, HttpRequest request, TokenAuthenticator auth, ReplicaRouter replicas)
+    {
+        var (_, database) = await auth.ForDatabaseAsync(request, accountId, databaseId);
+        var statuses = await replicas.StatusAsync(database);
+        return Envelope.Ok(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("mode", database.ReadReplication);
+            json.WriteStartArray("replicas");
+            foreach (var status in statuses)
+            {
+                json.WriteStartObject();
+                json.WriteString("region", status.Region);
+                if (status.Bookmark is null) json.WriteNull("bookmark");
+                else json.WriteString("bookmark", status.Bookmark);
+                json.WriteBoolean("seeding", status.Bookmark is null);
+                json.WriteNumber("entries_behind", status.EntriesBehind);
+                json.WriteNumber("ms_behind", status.MillisecondsBehind);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
     }
 
     static async Task<IResult> Delete(string accountId, string databaseId, HttpRequest request, TokenAuthenticator auth,
@@ -114,14 +150,16 @@ public static class DatabasesApi
     public const string TypedRealsHeader = "x-atoll-typed-reals";
 
     static async Task<IResult> Query(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth,
-        RequestBody bodies, IGrainFactory grains, ResultShape shape)
+        RequestBody bodies, ReplicaRouter router, ResultShape shape)
     {
         var (token, database) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
+        // Sessions over REST (Atoll's own; D1 has none): the binding's header, answered with x-d1-bookmark.
+        var session = SessionConstraint.Parse(context.Request.Headers[SessionConstraint.Header]);
         var body = await bodies.ReadAsync(context.Request, context.RequestAborted);
         // Atoll's own SDK asks for REALs it can tell from INTEGERs; every other client gets D1's wire unchanged.
         var typedReals = context.Request.Headers[TypedRealsHeader] == "1";
         var request = QueryRequestReader.Rest(body, shape, readOnly: token.Permission == TokenPermission.Read, typedReals);
-        var reply = await grains.GetGrain<IDatabaseGrain>(database.Uuid).Query(request, context.RequestAborted);
+        var reply = await router.QueryAsync(database, request, session, context.RequestAborted);
         context.Response.Headers["x-d1-bookmark"] = reply.Bookmark;
         return reply.Success
             ? Envelope.Ok(reply.Json)

@@ -4,6 +4,7 @@ using Atoll.Server.Auth;
 using Atoll.Server.Catalog;
 using Atoll.Server.Grains;
 using Atoll.Server.Protocol;
+using Atoll.Server.Replication;
 
 namespace Atoll.Server.Binding;
 
@@ -34,7 +35,7 @@ public static class BindingApi
     public static BindingFailure NoRoute(HttpRequest request)
         => new(StatusCodes.Status404NotFound, $"No binding route for {request.Method} {request.Path}: use POST /query, /execute or /dump");
 
-    static async Task<IResult> Query(HttpContext context, TokenAuthenticator auth, RequestBody bodies, IGrainFactory grains,
+    static async Task<IResult> Query(HttpContext context, TokenAuthenticator auth, RequestBody bodies, ReplicaRouter router,
         ILogger<BindingFailure> logger)
     {
         try
@@ -42,7 +43,8 @@ public static class BindingApi
             var (token, database) = await ResolveAsync(context.Request, auth);
             var body = await bodies.ReadAsync(context.Request, context.RequestAborted);
             var request = QueryRequestReader.Binding(body, ShapeOf(context.Request), readOnly: token.Permission == TokenPermission.Read);
-            var reply = await grains.GetGrain<IDatabaseGrain>(database.Uuid).Query(request, context.RequestAborted);
+            var session = SessionConstraint.ParseBinding(context.Request.Headers[BindingHeaders.SessionCommitToken]);
+            var reply = await router.QueryAsync(database, request, session, context.RequestAborted);
             if (!reply.Success) return new BindingFailure(ApiException.StatusOf(reply.ErrorCode!.Value), reply.ErrorMessage!);
             // Always sent (as miniflare does): outside a session the shim ignores it, inside one it orders the session's reads.
             context.Response.Headers[BindingHeaders.SessionCommitToken] = reply.Bookmark;

@@ -4,6 +4,7 @@ using Atoll.Server.Analytics;
 using Atoll.Server.Catalog;
 using Atoll.Server.Hosting;
 using Atoll.Server.Observability;
+using Atoll.Server.Replication;
 using Atoll.Server.TimeTravel;
 using Microsoft.Extensions.Options;
 
@@ -22,12 +23,14 @@ namespace Atoll.Server.Grains;
 public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
     ILogger<DatabaseGrain> logger, QueryStats queryStats, ChangeLogSettings changeLogs, IOptions<TimeTravelOptions> timeTravel,
     TimeProvider clock, OpenDatabases openDatabases, IOptions<AtollServerOptions> serverOptions, QueryActivity activity,
-    QueryTelemetry telemetry) : Grain, IDatabaseGrain
+    QueryTelemetry telemetry, IOptions<ReplicationOptions> replication) : Grain, IDatabaseGrain
 {
     readonly QueryQueue _queue = new(engineOptions.Value.ReaderCount, serverOptions.Value.MaxQueuedRequests, serverOptions.Value.MaxQueueWait, activity);
     readonly RestoreRateLimit _restores = new(timeTravel.Value.RestoresPerWindow, timeTravel.Value.RestoreWindow, clock);
     Database? _database;
     bool _deleted;
+    long _durable = -1; // the newest commit acknowledged as durable: replicas never go beyond it
+    IReplicaGrain[] _replicas = [];
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -36,11 +39,54 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         _database = await Database.OpenAsync(files.File(uuid), engineOptions.Value, changeLogs.For(uuid), cancellationToken);
         openDatabases.Touch(uuid);
         logger.LogDebug("Opened database {Uuid}", uuid);
+        if (_database.HasChangeLog)
+        {
+            // What the file holds is in the local log (synced here); not waiting for the object store, which may be down:
+            // an open must not fail on it, and a commit synced locally is shipped later, never lost.
+            await _database.SyncLogAsync(_database.CurrentBookmark);
+            _durable = _database.CurrentBookmark.Sequence;
+            if (await catalog.FindDatabaseByUuidAsync(uuid, cancellationToken) is { ReadReplication: "auto" }) await SetReplication(true);
+        }
     }
 
-    /// <summary>The engine's durability policy (with <c>WaitForUpload</c>: once the log entry is in the object store).</summary>
-    static Task Durable(Database database, Bookmark bookmark, CancellationToken cancellationToken)
-        => database.AcknowledgeAsync(bookmark, cancellationToken);
+    /// <summary>
+    /// The engine's durability policy (with <c>WaitForUpload</c>: once the log entry is in the object store); then the
+    /// commit may be shown to replicas, which are woken to fetch it.
+    /// </summary>
+    async Task Durable(Database database, Bookmark bookmark, CancellationToken cancellationToken)
+    {
+        await database.AcknowledgeAsync(bookmark, cancellationToken);
+        if (bookmark.Sequence <= _durable) return;
+        _durable = bookmark.Sequence;
+        foreach (var replica in _replicas) _ = replica.Wake(bookmark.Sequence);
+    }
+
+    IReplicaGrain[] ReplicaGrains()
+        => [.. replication.Value.ReplicaRegions(engineOptions.Value.Region).Select(r => GrainFactory.GetGrain<IReplicaGrain>($"{this.GetPrimaryKeyString()}/{r}"))];
+
+    public Task SetReplication(bool enabled)
+    {
+        _replicas = enabled && _database is { HasChangeLog: true } ? ReplicaGrains() : [];
+        foreach (var replica in _replicas) _ = replica.Wake(_durable);
+        return Task.CompletedTask;
+    }
+
+    public Task<LogBatch> ReadLog(long after, int maxEntries)
+    {
+        var database = Open();
+        var durable = _durable;
+        if (durable <= after) return Task.FromResult(new LogBatch(durable, [], null));
+        var entries = maxEntries > 0 ? database.ReadLogEntries(after, durable, maxEntries) : [];
+        return Task.FromResult(new LogBatch(durable, entries, database.LoggedCommitTime(after + 1)?.ToUnixTimeMilliseconds()));
+    }
+
+    public async Task<long> SeedReplica(string path, CancellationToken cancellationToken)
+    {
+        var database = Open();
+        var at = new Bookmark(_durable);
+        await database.ForkAsync(at, path, cancellationToken);
+        return at.Sequence;
+    }
 
     public async Task<TimeTravelReply> BookmarkAt(DateTimeOffset? timestamp)
     {
@@ -282,6 +328,8 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
 
     public async Task Delete()
     {
+        _replicas = [];
+        foreach (var replica in ReplicaGrains()) await replica.Drop(); // before the files go: they read this database's log
         await _queue.DrainAsync(); // queries in flight finish first; none start after (the slots are kept)
         _deleted = true;
         if (_database is not null) await _database.DisposeAsync();

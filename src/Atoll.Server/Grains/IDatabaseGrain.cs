@@ -60,6 +60,18 @@ public interface IDatabaseGrain : IGrainWithStringKey
     [Alias("close")]
     Task Close();
 
+    /// <summary>Durable change-log entries after <paramref name="after"/> (at most <paramref name="maxEntries"/>), for a read replica.</summary>
+    [AlwaysInterleave, Alias("read-log")]
+    Task<LogBatch> ReadLog(long after, int maxEntries);
+
+    /// <summary>Writes the state at the newest durable commit to <paramref name="path"/> (a replica's seed) and returns its sequence.</summary>
+    [AlwaysInterleave, Alias("seed-replica"), ResponseTimeout("01:00:00")]
+    Task<long> SeedReplica(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Read replication was switched on or off: wake the replicas after each durable commit, or stop.</summary>
+    [AlwaysInterleave, Alias("set-replication")]
+    Task SetReplication(bool enabled);
+
     /// <summary>Closes the database, deletes its files and deactivates.</summary>
     [Alias("delete")]
     Task Delete();

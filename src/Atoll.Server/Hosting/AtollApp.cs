@@ -9,6 +9,7 @@ using Atoll.Server.Catalog;
 using Atoll.Server.Export;
 using Atoll.Server.Grains;
 using Atoll.Server.Import;
+using Atoll.Server.Replication;
 using Atoll.Server.Transfers;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -54,12 +55,21 @@ public static class AtollApp
         var options = builder.Configuration.GetSection(AtollServerOptions.Section).Get<AtollServerOptions>() ?? new AtollServerOptions();
         options.Validate();
         var engine = builder.Configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
+        // The node's region (D1's codes: WNAM, ENAM, WEUR, EEUR, APAC, OC), reported as served_by_region by the primary.
+        if (builder.Configuration["Atoll:Region"] is { Length: > 0 } region) engine.Region = region;
+        // The node's name, reported as served_by_colo (D1 reports the data centre there).
+        if (builder.Configuration["Atoll:Node"] is { Length: > 0 } node) engine.Colo = node;
         engine.Validate();
+        var replication = builder.Configuration.GetSection(ReplicationOptions.Section).Get<ReplicationOptions>() ?? new ReplicationOptions();
+        replication.Validate();
         // SIGTERM: Kestrel stops accepting and lets requests in flight finish, then the silo closes every database.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
 
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(Options.Create(engine));
+        builder.Services.AddSingleton(Options.Create(replication));
+        builder.Services.AddSingleton<ReplicaRouter>();
+        builder.Services.AddSingleton<ReplicationCounters>();
         builder.Services.AddSingleton<ICatalog>(_ => new SqliteCatalog(Path.GetFullPath(options.DataDirectory)));
         builder.Services.AddSingleton<DatabaseFiles>();
         builder.Services.AddSingleton<TokenAuthenticator>();

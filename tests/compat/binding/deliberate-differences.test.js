@@ -69,11 +69,11 @@ describe('binding: deliberate differences from miniflare', () => {
     assert.equal(atoll.ok.containsRow, true);
   });
 
-  test("meta carries production D1's extra fields (served_by_region, served_by_primary, timings, total_attempts)", async () => {
+  test("meta carries production D1's extra fields (served_by_region, served_by_primary, served_by_colo, timings, total_attempts)", async () => {
     const { oracle, atoll } = await pair.both('/s/metaShape');
     assert.deepEqual(oracle.ok.keys, ['changed_db', 'changes', 'duration', 'last_row_id', 'rows_read', 'rows_written', 'served_by', 'size_after']);
     assert.deepEqual(atoll.ok.keys, ['changed_db', 'changes', 'duration', 'last_row_id', 'rows_read', 'rows_written', 'served_by',
-      'served_by_primary', 'served_by_region', 'size_after', 'timings', 'total_attempts']);
+      'served_by_colo', 'served_by_primary', 'served_by_region', 'size_after', 'timings', 'total_attempts']);
     assert.deepEqual([atoll.ok.served_by, atoll.ok.primary, atoll.ok.attempts], ['atoll', true, 1]);
   });
 });

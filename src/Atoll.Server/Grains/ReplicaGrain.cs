@@ -1,0 +1,192 @@
+using Atoll.Engine;
+using Atoll.Engine.Replication;
+using Atoll.Server.Catalog;
+using Atoll.Server.Hosting;
+using Atoll.Server.Replication;
+using Microsoft.Extensions.Options;
+
+namespace Atoll.Server.Grains;
+
+/// <summary>
+/// A read replica (key <c>&lt;uuid&gt;/&lt;region&gt;</c>) living in <c>&lt;data&gt;/databases/&lt;uuid&gt;/replicas/&lt;region&gt;/</c>.
+/// Starts from a copy of the primary at a durable commit, then follows it: the primary wakes it after each durable commit
+/// (a one-way message, cheap on one node) and it pulls the entries after its own position (so catching up after a restart,
+/// a lost wake-up or a burst is the same code as keeping up, and a burst is applied as one batch).
+/// </summary>
+/// <remarks>
+/// It only ever asks the primary for durable entries, so it never shows a state the primary could still lose. A restore
+/// or a baseline on the primary, a checksum that does not match, or an apply cut short by a crash make it start again from
+/// a fresh copy. While it has no copy, or is behind a session's bookmark for longer than the wait, reads go to the primary.
+/// </remarks>
+public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions<EngineOptions> engineOptions,
+    IOptions<ReplicationOptions> options, TimeProvider clock, ReplicationCounters counters, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
+{
+    readonly CancellationTokenSource _stop = new();
+    readonly Pulse _wake = new();
+    readonly Pulse _applied = new();
+    ReadReplica? _replica;
+    Task _loop = Task.CompletedTask;
+    long _known = long.MaxValue; // the primary's newest durable commit as last heard; unknown at first, so the loop asks
+    bool _dropped;
+
+    string Uuid => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/')];
+    string Region => this.GetPrimaryKeyString()[(this.GetPrimaryKeyString().IndexOf('/') + 1)..];
+    string Folder => Path.Combine(files.Folder(Uuid), "replicas", Region);
+    string FilePath => Path.Combine(Folder, "db.sqlite");
+    IDatabaseGrain Primary => GrainFactory.GetGrain<IDatabaseGrain>(Uuid);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A late wake-up after replication was switched off (or the database deleted) must not bring a copy back.
+        if (await catalog.FindDatabaseByUuidAsync(Uuid, cancellationToken) is not { ReadReplication: "auto" })
+        {
+            _dropped = true;
+            if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+            DeactivateOnIdle();
+            return;
+        }
+        Directory.CreateDirectory(Folder);
+        _replica = await Task.Run(() => ReadReplica.TryOpen(FilePath, engineOptions.Value, Region), cancellationToken);
+        _loop = FollowAsync(_stop.Token);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await StopAsync();
+        _replica?.Dispose();
+        _replica = null;
+    }
+
+    async Task StopAsync()
+    {
+        _stop.Cancel();
+        _wake.Fire();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Seed if needed, then fetch and apply until current; sleep until woken (or polled while known to be behind).</summary>
+    async Task FollowAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                _replica ??= await SeedAsync(stop);
+                var replica = _replica;
+                if (_known > replica.Applied.Sequence)
+                {
+                    var batch = await Primary.ReadLog(replica.Applied.Sequence, options.Value.BatchEntries);
+                    _known = batch.Durable;
+                    if (batch.Entries.Count > 0)
+                    {
+                        var before = replica.Applied.Sequence;
+                        var continues = await Task.Run(() => replica.Apply(batch.Entries), CancellationToken.None);
+                        if (replica.Applied.Sequence > before) counters.Applied((int)(replica.Applied.Sequence - before));
+                        _applied.Fire();
+                        if (!continues) await ReseedAsync(stop);
+                        continue;
+                    }
+                }
+                await _wake.WaitAsync(_known > replica.Applied.Sequence ? options.Value.PollInterval : Timeout.InfiniteTimeSpan, stop);
+            }
+            catch (D1Exception ex) when (!stop.IsCancellationRequested && _replica is null)
+            {
+                // The primary cannot give a copy (no change log: Time Travel off): stop; reads stay on the primary.
+                logger.LogWarning("Replica {Key} cannot be seeded: {Reason}", this.GetPrimaryKeyString(), ex.Message);
+                return;
+            }
+            catch (Exception ex) when (!stop.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Replica {Key} could not follow its primary; starting again from a copy", this.GetPrimaryKeyString());
+                _replica?.Dispose();
+                _replica = null;
+                _known = long.MaxValue;
+                await Task.Delay(options.Value.PollInterval, CancellationToken.None);
+            }
+        }
+    }
+
+    async Task<ReadReplica> SeedAsync(CancellationToken stop)
+    {
+        var copy = FilePath + ".seed";
+        File.Delete(copy);
+        var sequence = await Primary.SeedReplica(copy, stop);
+        var replica = await Task.Run(() => ReadReplica.Seed(copy, FilePath, engineOptions.Value, Region), CancellationToken.None);
+        logger.LogDebug("Replica {Key} seeded at {Sequence}", this.GetPrimaryKeyString(), sequence);
+        _known = long.MaxValue;
+        counters.Seeded();
+        _applied.Fire();
+        return replica;
+    }
+
+    async Task ReseedAsync(CancellationToken stop)
+    {
+        var old = _replica;
+        _replica = null; // reads go to the primary meanwhile
+        old?.Dispose();
+        _replica = await SeedAsync(stop);
+    }
+
+    public Task Wake(long durable)
+    {
+        if (_known == long.MaxValue || durable > _known) _known = durable;
+        if (_loop.IsCompleted && !_dropped && !_stop.IsCancellationRequested) _loop = FollowAsync(_stop.Token); // it had stopped: a seed failed
+        _wake.Fire();
+        return Task.CompletedTask;
+    }
+
+    public async Task<DatabaseReply?> Query(QueryRequest request, long atLeast, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = clock.GetUtcNow() + wait;
+        while (!_dropped && (_replica is null || _replica.Applied.Sequence < atLeast))
+        {
+            var remaining = deadline - clock.GetUtcNow();
+            if (remaining <= TimeSpan.Zero) return null;
+            if (_replica is not null && atLeast > _known) _known = atLeast; // the session saw it durable: fetch now
+            _wake.Fire();
+            await _applied.WaitAsync(remaining, cancellationToken);
+        }
+        if (_dropped || _replica is not { } replica) return null;
+        try
+        {
+            var result = await Task.Run(() => replica.TryExecuteRead(request, cancellationToken), CancellationToken.None);
+            if (result is null) return null;
+            counters.Served();
+            return new DatabaseReply(result.Json, null, null, result.Bookmark.ToString());
+        }
+        catch (ObjectDisposedException)
+        {
+            return null; // replaced by a fresh copy meanwhile: the primary answers
+        }
+        catch (D1Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return DatabaseReply.Failure(ex, replica.Applied.ToString());
+        }
+    }
+
+    public async Task<ReplicaStatus> Status()
+    {
+        if (_replica is not { } replica) return new ReplicaStatus(Region, null, 0, 0);
+        var applied = replica.Applied.Sequence;
+        var batch = await Primary.ReadLog(applied, 0);
+        var behind = Math.Max(0, batch.Durable - applied);
+        var ms = behind > 0 && batch.NextCommitTimeMs is { } next ? Math.Max(0, clock.GetUtcNow().ToUnixTimeMilliseconds() - next) : 0;
+        return new ReplicaStatus(Region, replica.Applied.ToString(), behind, ms);
+    }
+
+    public async Task Drop()
+    {
+        _dropped = true;
+        await StopAsync();
+        _replica?.Dispose();
+        _replica = null;
+        if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+        DeactivateOnIdle();
+    }
+}

@@ -1,0 +1,55 @@
+using Atoll.Engine;
+using Atoll.Server.Catalog;
+using Atoll.Server.Grains;
+using Microsoft.Extensions.Options;
+
+namespace Atoll.Server.Replication;
+
+/// <summary>
+/// Sends a query where its session allows (the binding and REST share it): no constraint or <c>first-primary</c> → the
+/// primary; <c>first-unconstrained</c> → a replica, this node's region first; a bookmark → a replica that has applied it
+/// (waiting up to <see cref="ReplicationOptions.BookmarkWait"/>), else the primary. A request that writes, or that no
+/// replica can take, goes to the primary. Replicas are used only while the database's mode is <c>auto</c>.
+/// </summary>
+public sealed class ReplicaRouter(IGrainFactory grains, IOptions<ReplicationOptions> options, IOptions<EngineOptions> engine)
+{
+    /// <summary>Runs <paramref name="request"/> on the instance the session allows; the reply's bookmark is the commit it reflects.</summary>
+    public async Task<DatabaseReply> QueryAsync(DatabaseRecord database, QueryRequest request, SessionConstraint session,
+        CancellationToken cancellationToken)
+    {
+        if (session.Start != SessionStart.Primary && database.ReadReplication == "auto")
+        {
+            var atLeast = session.AtLeast?.Sequence ?? -1;
+            var wait = session.Start == SessionStart.Bookmark ? options.Value.BookmarkWait : TimeSpan.Zero;
+            foreach (var region in Nearest())
+            {
+                var reply = await grains.GetGrain<IReplicaGrain>($"{database.Uuid}/{region}").Query(request, atLeast, wait, cancellationToken);
+                if (reply is not null) return reply;
+                wait = TimeSpan.Zero; // one bounded wait per query, not one per replica
+            }
+        }
+        return await grains.GetGrain<IDatabaseGrain>(database.Uuid).Query(request, cancellationToken);
+    }
+
+    /// <summary>Switches a database's replicas on (each seeds itself and follows) or off (their reads stop, their files go).</summary>
+    public async Task ApplyModeAsync(DatabaseRecord database)
+    {
+        var enabled = database.ReadReplication == "auto";
+        await grains.GetGrain<IDatabaseGrain>(database.Uuid).SetReplication(enabled);
+        if (!enabled)
+            foreach (var region in Nearest()) await grains.GetGrain<IReplicaGrain>($"{database.Uuid}/{region}").Drop();
+    }
+
+    /// <summary>Each replica's position and lag; empty when replication is off.</summary>
+    public async Task<IReadOnlyList<ReplicaStatus>> StatusAsync(DatabaseRecord database)
+    {
+        if (database.ReadReplication != "auto") return [];
+        var statuses = new List<ReplicaStatus>();
+        foreach (var region in Nearest()) statuses.Add(await grains.GetGrain<IReplicaGrain>($"{database.Uuid}/{region}").Status());
+        return statuses;
+    }
+
+    // On one node the primary holds this node's region, so the replicas are the other configured regions, in order; in
+    // a cluster this is where a replica on the receiving node would come first.
+    IEnumerable<string> Nearest() => options.Value.ReplicaRegions(engine.Value.Region);
+}
