@@ -29,9 +29,9 @@ public static class DatabasesApi
             ICatalog catalog, RequestBody bodies) => Update(accountId, databaseId, context, auth, catalog, bodies, required: false));
         api.MapDelete("/{databaseId}", Delete);
         api.MapPost("/{databaseId}/query", (string accountId, string databaseId, HttpContext context, TokenAuthenticator auth,
-            RequestBody bodies, IGrainFactory grains) => Query(accountId, databaseId, context, auth, bodies, grains, ResultShape.Objects));
+            RequestBody bodies, DatabaseGrains grains) => Query(accountId, databaseId, context, auth, bodies, grains, ResultShape.Objects));
         api.MapPost("/{databaseId}/raw", (string accountId, string databaseId, HttpContext context, TokenAuthenticator auth,
-            RequestBody bodies, IGrainFactory grains) => Query(accountId, databaseId, context, auth, bodies, grains, ResultShape.ColumnsAndRows));
+            RequestBody bodies, DatabaseGrains grains) => Query(accountId, databaseId, context, auth, bodies, grains, ResultShape.ColumnsAndRows));
         return api;
     }
 
@@ -114,14 +114,14 @@ public static class DatabasesApi
     public const string TypedRealsHeader = "x-atoll-typed-reals";
 
     static async Task<IResult> Query(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth,
-        RequestBody bodies, IGrainFactory grains, ResultShape shape)
+        RequestBody bodies, DatabaseGrains grains, ResultShape shape)
     {
         var (token, database) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         var body = await bodies.ReadAsync(context.Request, context.RequestAborted);
         // Atoll's own SDK asks for REALs it can tell from INTEGERs; every other client gets D1's wire unchanged.
         var typedReals = context.Request.Headers[TypedRealsHeader] == "1";
         var request = QueryRequestReader.Rest(body, shape, readOnly: token.Permission == TokenPermission.Read, typedReals);
-        var reply = await grains.GetGrain<IDatabaseGrain>(database.Uuid).Query(request, context.RequestAborted);
+        var reply = await grains.Get(database.Uuid).Query(request, context.RequestAborted);
         context.Response.Headers["x-d1-bookmark"] = reply.Bookmark;
         return reply.Success
             ? Envelope.Ok(reply.Json)

@@ -68,6 +68,7 @@ public static class AtollApp
         builder.Services.AddSingleton<QueryStats>();
         builder.Services.AddSingleton<OpenDatabases>();
         builder.Services.AddSingleton<QueryActivity>();
+        builder.Services.AddSingleton<DatabaseGrains>();
         var timeTravel = builder.Configuration.GetSection(TimeTravelOptions.Section).Get<TimeTravelOptions>() ?? new TimeTravelOptions();
         var objectStore = builder.Configuration.GetSection(ObjectStoreOptions.Section).Get<ObjectStoreOptions>() ?? new ObjectStoreOptions();
         objectStore.Validate();
