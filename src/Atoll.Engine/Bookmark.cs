@@ -10,8 +10,15 @@ namespace Atoll.Engine;
 public readonly record struct Bookmark(long Sequence) : IComparable<Bookmark>
 {
     /// <summary>The D1-shaped text: the sequence split into two 32-bit halves, then reserved zero fields.</summary>
-    public override string ToString()
-        => string.Create(CultureInfo.InvariantCulture, $"{(uint)(Sequence >> 32):x8}-{(uint)Sequence:x8}-00000000-{0:x32}");
+    public override string ToString() => string.Create(59, Sequence, static (text, sequence) =>
+    {
+        // Every reply carries one: written straight into the string, not through an interpolation handler.
+        ((uint)(sequence >> 32)).TryFormat(text, out _, "x8", CultureInfo.InvariantCulture);
+        ((uint)sequence).TryFormat(text[9..], out _, "x8", CultureInfo.InvariantCulture);
+        text[8] = '-';
+        "-00000000-".CopyTo(text[17..]);
+        text[27..].Fill('0');
+    });
 
     /// <summary>Parses the D1-shaped text; false when <paramref name="text"/> is not a bookmark.</summary>
     public static bool TryParse(string? text, out Bookmark bookmark)

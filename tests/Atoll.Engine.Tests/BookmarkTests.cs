@@ -14,6 +14,10 @@ public sealed class BookmarkTests
         Assert.Equal(sequence, parsed.Sequence);
     }
 
+    [Fact]
+    public void ToString_writes_D1s_shape_with_the_sequence_in_the_first_two_fields()
+        => Assert.Equal("0000000a-fffffffe-00000000-00000000000000000000000000000000", new Bookmark(0xA_FFFF_FFFEL).ToString());
+
     [Theory]
     [InlineData("yesterday")]
     [InlineData("00000000-0000000G-00000000-00000000000000000000000000000000")]

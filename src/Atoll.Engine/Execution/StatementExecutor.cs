@@ -186,8 +186,8 @@ internal sealed class StatementExecutor
         {
             var cursor = new SqlTextCursor(_connection, text.Sql);
             var eachStatement = request.Results == StatementResults.EachStatement;
-            var textChanges = raw.sqlite3_total_changes(db);
-            var textRowId = raw.sqlite3_last_insert_rowid(db);
+            var textChanges = TotalChanges(db, reader);
+            var textRowId = LastInsertRowId(db, reader);
             var textSize = lastSize;
             var textTimer = Stopwatch.GetTimestamp();
             var any = false;
@@ -210,22 +210,22 @@ internal sealed class StatementExecutor
                     throw new D1Exception(D1ErrorCode.Authentication, ErrorFactory.ReadOnlyToken);
 
                 var encode = eachStatement || prepared.IsLast;
-                var statementChanges = raw.sqlite3_total_changes(db);
-                var statementRowId = raw.sqlite3_last_insert_rowid(db);
+                var statementChanges = TotalChanges(db, reader);
+                var statementRowId = LastInsertRowId(db, reader);
                 var statementTimer = Stopwatch.GetTimestamp();
                 if (encode) _json.WriteStartObject();
                 Bind(prepared, text.Params, prepared.Offset);
                 var returned = Step(prepared, encode ? request.Shape : ResultShape.None);
                 var read = Math.Max(returned, raw.sqlite3_stmt_status(prepared.Handle, FullScanStep, 1));
-                var written = raw.sqlite3_total_changes(db) - statementChanges;
+                var written = TotalChanges(db, reader) - statementChanges;
                 rowsRead += read;
                 rowsWritten += written;
                 rowsReturned += returned;
                 if (!encode) continue;
 
                 var size = reader ? sizeBefore : _connection.SizeInBytes();
-                var changes = raw.sqlite3_total_changes(db) - (eachStatement ? statementChanges : textChanges);
-                var rowId = raw.sqlite3_last_insert_rowid(db);
+                var changes = TotalChanges(db, reader) - (eachStatement ? statementChanges : textChanges);
+                var rowId = LastInsertRowId(db, reader);
                 var changed = changes != 0 || rowId != (eachStatement ? statementRowId : textRowId)
                     || size != (eachStatement ? lastSize : textSize);
                 var elapsed = Stopwatch.GetElapsedTime(eachStatement ? statementTimer : textTimer).TotalMilliseconds;
@@ -245,6 +245,11 @@ internal sealed class StatementExecutor
             sizeAfter, Stopwatch.GetElapsedTime(requestTimer).TotalMilliseconds, reader);
         return new EncodedResult(_buffer.WrittenSpan.ToArray(), items, totals) { Bookmark = bookmark() };
     }
+
+    // A reader runs only statements SQLite calls read-only, so its counters never move: no native call per statement.
+    static long TotalChanges(sqlite3 db, bool reader) => reader ? 0 : raw.sqlite3_total_changes(db);
+
+    static long LastInsertRowId(sqlite3 db, bool reader) => reader ? 0 : raw.sqlite3_last_insert_rowid(db);
 
     void Bind(PreparedStatement prepared, IReadOnlyList<SqlValue> parameters, int offset)
     {

@@ -49,6 +49,10 @@ public static class AtollApp
             // first check measures from 0 and warns "Participant check thread has not completed for <uptime>" on a
             // healthy start. Its other warnings (stalls) only feed cluster membership, which one localhost silo has not.
             .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error)
+            // ASP.NET Core logs nothing above Debug here, but while this category is enabled at any level it opens a log scope
+            // and an Activity per request, which the grain call then propagates: measurable on a point query. Spans still
+            // start when a tracer listens (OTLP, or an ActivityListener on "Microsoft.AspNetCore").
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
             // "Hosting failed to start" + a stack trace: ServerCommand reports a failed start as one line instead.
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
@@ -78,6 +82,7 @@ public static class AtollApp
         builder.Services.AddSingleton<QueryStats>();
         builder.Services.AddSingleton<OpenDatabases>();
         builder.Services.AddSingleton<QueryActivity>();
+        builder.Services.AddSingleton<DatabaseGrains>();
         var timeTravel = builder.Configuration.GetSection(TimeTravelOptions.Section).Get<TimeTravelOptions>() ?? new TimeTravelOptions();
         var objectStore = builder.Configuration.GetSection(ObjectStoreOptions.Section).Get<ObjectStoreOptions>() ?? new ObjectStoreOptions();
         objectStore.Validate();

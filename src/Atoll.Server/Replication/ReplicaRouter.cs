@@ -11,7 +11,7 @@ namespace Atoll.Server.Replication;
 /// (waiting up to <see cref="ReplicationOptions.BookmarkWait"/>), else the primary. A request that writes, or that no
 /// replica can take, goes to the primary. Replicas are used only while the database's mode is <c>auto</c>.
 /// </summary>
-public sealed class ReplicaRouter(IGrainFactory grains, IOptions<ReplicationOptions> options, IOptions<EngineOptions> engine)
+public sealed class ReplicaRouter(IGrainFactory grains, DatabaseGrains primaries, IOptions<ReplicationOptions> options, IOptions<EngineOptions> engine)
 {
     /// <summary>Runs <paramref name="request"/> on the instance the session allows; the reply's bookmark is the commit it reflects.</summary>
     public async Task<DatabaseReply> QueryAsync(DatabaseRecord database, QueryRequest request, SessionConstraint session,
@@ -28,7 +28,7 @@ public sealed class ReplicaRouter(IGrainFactory grains, IOptions<ReplicationOpti
                 wait = TimeSpan.Zero; // one bounded wait per query, not one per replica
             }
         }
-        return await grains.GetGrain<IDatabaseGrain>(database.Uuid).Query(request, cancellationToken);
+        return await primaries.Get(database.Uuid).Query(request, cancellationToken);
     }
 
     /// <summary>Switches a database's replicas on (each seeds itself and follows) or off (their reads stop, their files go).</summary>
