@@ -21,6 +21,9 @@ public sealed class SnapshotRetryTests : IDisposable
         var path = Path.Combine(_directory, "db", "db.sqlite");
         await using var db = await Database.OpenAsync(path, changeLog: options, cancellationToken: Ct);
         db.Execute(QueryRequest.Single("CREATE TABLE t(v)"), Ct);
+        // The shipper lists the store's snapshots once when it starts; only once its first entry is in has it passed
+        // that list, so the fault below cannot be taken by it instead of the snapshot (a race on a loaded machine).
+        await db.WaitForUploadAsync(db.CurrentBookmark, TimeSpan.FromSeconds(60), Ct);
         // Building a snapshot lists the store's snapshots: that list fails once.
         store.FailNext(key => key == "x/snapshots/", times: 1);
         for (var i = 0; i < 10; i++) db.Execute(QueryRequest.Single("INSERT INTO t VALUES (?)", SqlValue.FromInteger(i)), Ct);
