@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Atoll.Bench;
 
 // N concurrent long reads on ONE database, through the REST API of a real Atoll server (a separate process, Release):
 // each round times one read alone, then N at once (wall time until the last answers). The baseline is the single read
@@ -14,65 +12,34 @@ using System.Text.Json;
 var rounds = args.Length > 0 ? int.Parse(args[0]) : 5;
 var iterations = args.Length > 1 ? int.Parse(args[1]) : 2_000_000;
 int[] concurrency = [2, 4];
-var repo = FindRepo();
-var dll = Path.Combine(repo, "src/Atoll.Server/bin/Release/net10.0/Atoll.Server.dll");
-if (!File.Exists(dll)) throw new InvalidOperationException($"Build the server first: dotnet build -c Release src/Atoll.Server ({dll})");
-var data = Directory.CreateTempSubdirectory("atoll-parallel-reads-").FullName;
-var token = "bench_" + Guid.NewGuid().ToString("N");
-var port = FreePort();
-using var server = Process.Start(new ProcessStartInfo("dotnet",
-    [dll, "--urls", $"http://127.0.0.1:{port}", "--data-dir", data, "--admin-token", token, "--Atoll:Engine:ReaderCount=4",
-     "--Logging:LogLevel:Default=Warning"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-server.OutputDataReceived += (_, _) => { };
-server.ErrorDataReceived += (_, _) => { };
-server.BeginOutputReadLine();
-server.BeginErrorReadLine();
-try
-{
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 })
-    {
-        BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5),
-    };
-    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-    for (var i = 0; ; i++)
-    {
-        try { if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) break; } catch (HttpRequestException) when (i < 240) { }
-        await Task.Delay(500);
-    }
-    var account = (await http.GetFromJsonAsync<JsonElement>("/client/v4/accounts")).GetProperty("result")[0].GetProperty("id").GetString();
-    var databases = $"/client/v4/accounts/{account}/d1/database";
-    var created = await Post(http, databases, """{"name":"parallel-reads"}""");
-    var query = $"{databases}/{created.GetProperty("result").GetProperty("uuid").GetString()}/query";
-    // CPU-bound and touching no table: what is measured is how many cores one database's reads can use.
-    var read = JsonSerializer.Serialize(new { sql = $"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {iterations}) SELECT count(*) AS n FROM c" });
-    await Post(http, query, read); // warm-up: activation, statement cache, JIT
+using var server = await BenchServer.StartAsync("parallel-reads", 16, TimeSpan.FromMinutes(5), "--Atoll:Engine:ReaderCount=4");
+var http = server.Http;
+var databases = server.Databases;
+var created = await Post(http, databases, """{"name":"parallel-reads"}""");
+var query = $"{databases}/{created.GetProperty("result").GetProperty("uuid").GetString()}/query";
+// CPU-bound and touching no table: what is measured is how many cores one database's reads can use.
+var read = JsonSerializer.Serialize(new { sql = $"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {iterations}) SELECT count(*) AS n FROM c" });
+await Post(http, query, read); // warm-up: activation, statement cache, JIT
 
-    var single = new List<double>();
-    var ratios = concurrency.ToDictionary(n => n, _ => new List<double>());
-    for (var round = 0; round < rounds; round++)
-    {
-        var one = await TimeAsync(http, query, read, 1);
-        single.Add(one);
-        foreach (var n in concurrency)
-        {
-            var all = await TimeAsync(http, query, read, n);
-            ratios[n].Add(all / one);
-            Console.WriteLine($"round {round + 1}: one read {one:0} ms; {n} at once {all:0} ms = {all / one:0.00} x one");
-        }
-    }
-    Console.WriteLine();
-    Console.WriteLine($"cores: {Environment.ProcessorCount}; one read (median): {Median(single):0} ms; {iterations:N0} CTE steps");
-    Console.WriteLine("| concurrent reads | time / one read (median) | spread | one at a time would be | ideal (N / cores) |");
-    Console.WriteLine("|---|---|---|---|---|");
-    foreach (var n in concurrency)
-        Console.WriteLine($"| {n} | **{Median(ratios[n]):0.00}** | {ratios[n].Min():0.00}–{ratios[n].Max():0.00} | {n:0.00} | {Math.Max(1.0, (double)n / Environment.ProcessorCount):0.00} |");
-}
-finally
+var single = new List<double>();
+var ratios = concurrency.ToDictionary(n => n, _ => new List<double>());
+for (var round = 0; round < rounds; round++)
 {
-    server.Kill(entireProcessTree: true);
-    server.WaitForExit();
-    Directory.Delete(data, recursive: true);
+    var one = await TimeAsync(http, query, read, 1);
+    single.Add(one);
+    foreach (var n in concurrency)
+    {
+        var all = await TimeAsync(http, query, read, n);
+        ratios[n].Add(all / one);
+        Console.WriteLine($"round {round + 1}: one read {one:0} ms; {n} at once {all:0} ms = {all / one:0.00} x one");
+    }
 }
+Console.WriteLine();
+Console.WriteLine($"cores: {Environment.ProcessorCount}; one read (median): {Median(single):0} ms; {iterations:N0} CTE steps");
+Console.WriteLine("| concurrent reads | time / one read (median) | spread | one at a time would be | ideal (N / cores) |");
+Console.WriteLine("|---|---|---|---|---|");
+foreach (var n in concurrency)
+    Console.WriteLine($"| {n} | **{Median(ratios[n]):0.00}** | {ratios[n].Min():0.00}–{ratios[n].Max():0.00} | {n:0.00} | {Math.Max(1.0, (double)n / Environment.ProcessorCount):0.00} |");
 
 static async Task<double> TimeAsync(HttpClient http, string query, string body, int n)
 {
@@ -93,18 +60,4 @@ static double Median(List<double> values)
 {
     var sorted = values.Order().ToArray();
     return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
-static string FindRepo()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "Atoll.slnx"))) return dir.FullName;
-    throw new InvalidOperationException("Atoll.slnx not found above " + AppContext.BaseDirectory);
 }

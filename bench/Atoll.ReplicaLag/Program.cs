@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Atoll.Bench;
 
 // Replica lag under a sustained write load, through the REST API of a real Atoll server (a separate process, Release)
 // with one replica (WEUR) of a database whose primary is in WNAM. W writers insert without pause; a probe session
@@ -14,77 +12,48 @@ using System.Text.Json;
 // Usage: dotnet build -c Release src/Atoll.Server && dotnet run -c Release --project bench/Atoll.ReplicaLag -- [seconds=20] [writers=4]
 var seconds = args.Length > 0 ? int.Parse(args[0]) : 20;
 var writers = args.Length > 1 ? int.Parse(args[1]) : 4;
-var repo = FindRepo();
-var dll = Path.Combine(repo, "src/Atoll.Server/bin/Release/net10.0/Atoll.Server.dll");
-if (!File.Exists(dll)) throw new InvalidOperationException($"Build the server first: dotnet build -c Release src/Atoll.Server ({dll})");
-var data = Directory.CreateTempSubdirectory("atoll-replica-lag-").FullName;
-var token = "bench_" + Guid.NewGuid().ToString("N");
-var port = FreePort();
-using var server = Process.Start(new ProcessStartInfo("dotnet",
-    [dll, "--urls", $"http://127.0.0.1:{port}", "--data-dir", data, "--admin-token", token, "--Atoll:Region=WNAM",
-     "--Atoll:Replication:Regions:0=WEUR", "--Atoll:Replication:BookmarkWait=00:00:10", "--Logging:LogLevel:Default=Warning"])
-    { RedirectStandardOutput = true, RedirectStandardError = true })!;
-server.OutputDataReceived += (_, _) => { };
-server.ErrorDataReceived += (_, _) => { };
-server.BeginOutputReadLine();
-server.BeginErrorReadLine();
-try
-{
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-    for (var i = 0; ; i++)
-    {
-        try { if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) break; } catch (HttpRequestException) when (i < 240) { }
-        await Task.Delay(500);
-    }
-    var account = (await http.GetFromJsonAsync<JsonElement>("/client/v4/accounts")).GetProperty("result")[0].GetProperty("id").GetString();
-    var databases = $"/client/v4/accounts/{account}/d1/database";
-    var uuid = (await Send(http, HttpMethod.Post, databases, """{"name":"replica-lag"}""", null)).Body.GetProperty("result").GetProperty("uuid").GetString();
-    var query = $"{databases}/{uuid}/query";
-    await Send(http, HttpMethod.Post, query, """{"sql":"CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)"}""", null);
-    await Send(http, HttpMethod.Patch, $"{databases}/{uuid}", """{"read_replication":{"mode":"auto"}}""", null);
-    var insert = """{"sql":"INSERT INTO t(v) VALUES ('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')"}""";
-    var read = """{"sql":"SELECT count(*) AS n FROM t"}""";
-    // Warm-up until the replica serves.
-    while ((await Send(http, HttpMethod.Post, query, read, "first-unconstrained")).Body.GetProperty("result")[0].GetProperty("meta").GetProperty("served_by_primary").GetBoolean())
-        await Task.Delay(50);
+using var server = await BenchServer.StartAsync("replica-lag", 32, TimeSpan.FromSeconds(100), "--Atoll:Region=WNAM", "--Atoll:Replication:Regions:0=WEUR", "--Atoll:Replication:BookmarkWait=00:00:10");
+var http = server.Http;
+var databases = server.Databases;
+var uuid = (await Send(http, HttpMethod.Post, databases, """{"name":"replica-lag"}""", null)).Body.GetProperty("result").GetProperty("uuid").GetString();
+var query = $"{databases}/{uuid}/query";
+await Send(http, HttpMethod.Post, query, """{"sql":"CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)"}""", null);
+await Send(http, HttpMethod.Patch, $"{databases}/{uuid}", """{"read_replication":{"mode":"auto"}}""", null);
+var insert = """{"sql":"INSERT INTO t(v) VALUES ('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')"}""";
+var read = """{"sql":"SELECT count(*) AS n FROM t"}""";
+// Warm-up until the replica serves.
+while ((await Send(http, HttpMethod.Post, query, read, "first-unconstrained")).Body.GetProperty("result")[0].GetProperty("meta").GetProperty("served_by_primary").GetBoolean())
+    await Task.Delay(50);
 
-    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-    long writes = 0;
-    var load = Enumerable.Range(0, writers).Select(async _ =>
-    {
-        while (!stop.IsCancellationRequested) { await Send(http, HttpMethod.Post, query, insert, null); Interlocked.Increment(ref writes); }
-    }).ToArray();
-    var replica = new List<double>();
-    var primary = new List<double>();
-    var fellBack = 0;
-    while (!stop.IsCancellationRequested)
-    {
-        var write = await Send(http, HttpMethod.Post, query, insert, null);
-        var clock = Stopwatch.StartNew();
-        var answer = await Send(http, HttpMethod.Post, query, read, write.Bookmark);
-        replica.Add(clock.Elapsed.TotalMilliseconds);
-        if (answer.Body.GetProperty("result")[0].GetProperty("meta").GetProperty("served_by_primary").GetBoolean()) fellBack++;
-        clock.Restart();
-        await Send(http, HttpMethod.Post, query, read, null);
-        primary.Add(clock.Elapsed.TotalMilliseconds);
-    }
-    await Task.WhenAll(load);
-    var status = (await Send(http, HttpMethod.Get, $"{databases}/{uuid}/replicas", null, null)).Body.GetProperty("result");
-    Console.WriteLine($"cores: {Environment.ProcessorCount}; {seconds} s; {writers} writers + 1 probe; {writes / (double)seconds:0} writes/s; {replica.Count} probes, {fellBack} answered by the primary");
-    Console.WriteLine($"replica status after the run: {status}");
-    Console.WriteLine("| read after a write | p50 | p99 |");
-    Console.WriteLine("|---|---|---|");
-    Console.WriteLine($"| primary (baseline) | {Percentile(primary, 0.50):0.00} ms | {Percentile(primary, 0.99):0.00} ms |");
-    Console.WriteLine($"| replica, with the write's bookmark | {Percentile(replica, 0.50):0.00} ms | {Percentile(replica, 0.99):0.00} ms |");
-    Console.WriteLine($"| ratio replica / primary | **{Percentile(replica, 0.50) / Percentile(primary, 0.50):0.00}** | {Percentile(replica, 0.99) / Percentile(primary, 0.99):0.00} |");
-}
-finally
+using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+long writes = 0;
+var load = Enumerable.Range(0, writers).Select(async _ =>
 {
-    server.Kill(entireProcessTree: true);
-    server.WaitForExit();
-    Directory.Delete(data, recursive: true);
+    while (!stop.IsCancellationRequested) { await Send(http, HttpMethod.Post, query, insert, null); Interlocked.Increment(ref writes); }
+}).ToArray();
+var replica = new List<double>();
+var primary = new List<double>();
+var fellBack = 0;
+while (!stop.IsCancellationRequested)
+{
+    var write = await Send(http, HttpMethod.Post, query, insert, null);
+    var clock = Stopwatch.StartNew();
+    var answer = await Send(http, HttpMethod.Post, query, read, write.Bookmark);
+    replica.Add(clock.Elapsed.TotalMilliseconds);
+    if (answer.Body.GetProperty("result")[0].GetProperty("meta").GetProperty("served_by_primary").GetBoolean()) fellBack++;
+    clock.Restart();
+    await Send(http, HttpMethod.Post, query, read, null);
+    primary.Add(clock.Elapsed.TotalMilliseconds);
 }
+await Task.WhenAll(load);
+var status = (await Send(http, HttpMethod.Get, $"{databases}/{uuid}/replicas", null, null)).Body.GetProperty("result");
+Console.WriteLine($"cores: {Environment.ProcessorCount}; {seconds} s; {writers} writers + 1 probe; {writes / (double)seconds:0} writes/s; {replica.Count} probes, {fellBack} answered by the primary");
+Console.WriteLine($"replica status after the run: {status}");
+Console.WriteLine("| read after a write | p50 | p99 |");
+Console.WriteLine("|---|---|---|");
+Console.WriteLine($"| primary (baseline) | {Percentile(primary, 0.50):0.00} ms | {Percentile(primary, 0.99):0.00} ms |");
+Console.WriteLine($"| replica, with the write's bookmark | {Percentile(replica, 0.50):0.00} ms | {Percentile(replica, 0.99):0.00} ms |");
+Console.WriteLine($"| ratio replica / primary | **{Percentile(replica, 0.50) / Percentile(primary, 0.50):0.00}** | {Percentile(replica, 0.99) / Percentile(primary, 0.99):0.00} |");
 
 static async Task<(JsonElement Body, string? Bookmark)> Send(HttpClient http, HttpMethod method, string path, string? json, string? session)
 {
@@ -101,18 +70,4 @@ static double Percentile(List<double> values, double p)
 {
     var sorted = values.Order().ToArray();
     return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
-static string FindRepo()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "Atoll.slnx"))) return dir.FullName;
-    throw new InvalidOperationException("Atoll.slnx not found above " + AppContext.BaseDirectory);
 }
