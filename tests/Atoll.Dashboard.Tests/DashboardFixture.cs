@@ -20,8 +20,13 @@ public sealed class DashboardFixture : IAsyncLifetime
     public IBrowserContext Browser { get; private set; } = null!;
     public string ReadToken { get; private set; } = "";
 
-    /// <summary>Where screenshots go: docs/dashboard/ in the repository.</summary>
-    public static string Screenshots { get; } = Path.Combine(SourceTree.Root, "docs", "dashboard");
+    /// <summary>
+    /// Where screenshots go: the test output folder, so a test run leaves the checkout clean; with
+    /// <c>ATOLL_SCREENSHOTS=docs</c> they refresh docs/dashboard/ in the repository.
+    /// </summary>
+    public static string Screenshots { get; } = Environment.GetEnvironmentVariable("ATOLL_SCREENSHOTS") == "docs"
+        ? Path.Combine(SourceTree.Root, "docs", "dashboard")
+        : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     public async ValueTask InitializeAsync()
     {
