@@ -163,6 +163,9 @@ public sealed class DashboardTests(DashboardFixture fixture)
 
         var page = await fixture.SignedInPageAsync(fixture.ReadToken);
         await Expect(page.GetByText("reader · read only")).ToBeVisibleAsync();
+        // By name: other tests create databases on the shared server, so it may not be on the first page.
+        await page.GetByLabel("Search by name").FillAsync(name);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = name })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Create database" })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Delete") })).ToHaveCountAsync(0);
