@@ -14,8 +14,9 @@ public static class QueryBodyParser
     /// <summary>Parses <paramref name="body"/>.</summary>
     /// <param name="body">The UTF-8 JSON request body.</param>
     /// <param name="numbers">How numeric parameters bind.</param>
+    /// <param name="isBatch">True when the body was an array or a <c>batch</c> (the reply must then be an array).</param>
     /// <exception cref="D1Exception">The body is not a valid query (code 7400).</exception>
-    public static IReadOnlyList<Statement> Parse(ReadOnlySpan<byte> body, NumberBinding numbers)
+    public static IReadOnlyList<Statement> Parse(ReadOnlySpan<byte> body, NumberBinding numbers, out bool isBatch)
     {
         if (body.Trim(" \t\r\n"u8).IsEmpty) throw Bad("Request body is empty: expected a JSON object with \"sql\".");
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 });
@@ -24,9 +25,14 @@ public static class QueryBodyParser
             reader.Read();
             List<Statement> statements;
             if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                isBatch = true;
                 statements = ReadArray(ref reader, numbers);
+            }
             else if (reader.TokenType == JsonTokenType.StartObject)
-                statements = ReadTopObject(ref reader, numbers);
+            {
+                statements = ReadTopObject(ref reader, numbers, out isBatch);
+            }
             else
             {
                 throw Bad("Request body must be a JSON object with \"sql\" (and optional \"params\"), or a \"batch\" of them.");
@@ -56,14 +62,16 @@ public static class QueryBodyParser
         return statements;
     }
 
-    static List<Statement> ReadTopObject(ref Utf8JsonReader reader, NumberBinding numbers)
+    static List<Statement> ReadTopObject(ref Utf8JsonReader reader, NumberBinding numbers, out bool isBatch)
     {
         var (sql, parameters) = ReadFields(ref reader, numbers, index: null, out var batch);
         if (batch is not null)
         {
             if (sql is not null) throw Bad("Give either \"sql\" or \"batch\", not both.");
+            isBatch = true;
             return batch;
         }
+        isBatch = false;
         if (sql is null) throw Bad("Missing required field \"sql\" (or \"batch\").");
         return [new Statement(sql, parameters ?? [])];
     }
