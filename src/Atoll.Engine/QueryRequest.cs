@@ -16,6 +16,12 @@ public sealed record QueryRequest(IReadOnlyList<Statement> Statements, ResultSha
     /// </summary>
     public bool TypedReals { get; init; }
 
+    /// <summary>
+    /// True when the request cannot write, by its token (<see cref="ReadOnly"/>) or by its text alone: every SQL text is
+    /// one SELECT or EXPLAIN. Errs towards false. Computed on each call (only failure paths ask: whether a retry is safe).
+    /// </summary>
+    public bool CannotWrite => ReadOnly || Statements.All(s => Execution.SqlText.IsSingleRead(s.Sql));
+
     /// <summary>A request holding one SQL text.</summary>
     public static QueryRequest Single(string sql, params SqlValue[] parameters) => new([new Statement(sql, parameters)]);
 }

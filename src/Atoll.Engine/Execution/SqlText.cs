@@ -46,6 +46,19 @@ internal static class SqlText
         return i;
     }
 
+    /// <summary>
+    /// True when <paramref name="sql"/> is, by its text alone, one SELECT or EXPLAIN and nothing after it. Errs towards
+    /// false: a semicolon anywhere before the end (even inside a string) makes it false.
+    /// </summary>
+    public static bool IsSingleRead(string sql)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(sql).AsSpan();
+        if (!StartsWithKeyword(bytes, "SELECT"u8) && !StartsWithKeyword(bytes, "EXPLAIN"u8)) return false;
+        var start = SkipTrivia(bytes, skipSemicolons: true);
+        var semicolon = bytes[start..].IndexOf((byte)';');
+        return semicolon < 0 || IsBlank(bytes[(start + semicolon)..]);
+    }
+
     static bool IsIdentifierByte(byte b) => b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z')
         or (>= (byte)'0' and <= (byte)'9') or (byte)'_' or >= 0x80;
 }

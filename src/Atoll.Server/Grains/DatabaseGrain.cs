@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Atoll.Engine;
 using Atoll.Server.Analytics;
 using Atoll.Server.Catalog;
+using Atoll.Server.Cluster;
 using Atoll.Server.Hosting;
 using Atoll.Server.Observability;
 using Atoll.Server.Replication;
@@ -20,6 +21,7 @@ namespace Atoll.Server.Grains;
 /// through the queue's write slot, which (with the engine's own gate) keeps this the single writer of the file. The
 /// caller's cancellation (a client that disconnects) reaches SQLite's progress handler and interrupts the statement.
 /// </remarks>
+[RegionPlacement]
 public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
     ILogger<DatabaseGrain> logger, QueryStats queryStats, ChangeLogSettings changeLogs, IOptions<TimeTravelOptions> timeTravel,
     TimeProvider clock, OpenDatabases openDatabases, IOptions<AtollServerOptions> serverOptions, QueryActivity activity,
@@ -35,6 +37,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var uuid = this.GetPrimaryKeyString();
+        files.DropStaleCopy(uuid);
         // Rebuilds the file from its change log (local, else the object store) when it is missing or behind.
         _database = await Database.OpenAsync(files.File(uuid), engineOptions.Value, changeLogs.For(uuid), cancellationToken);
         openDatabases.Touch(uuid);

@@ -1,6 +1,7 @@
 using Atoll.Engine;
 using Atoll.Engine.Replication;
 using Atoll.Server.Catalog;
+using Atoll.Server.Cluster;
 using Atoll.Server.Hosting;
 using Atoll.Server.Replication;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ namespace Atoll.Server.Grains;
 /// or a baseline on the primary, a checksum that does not match, or an apply cut short by a crash make it start again from
 /// a fresh copy. While it has no copy, or is behind a session's bookmark for longer than the wait, reads go to the primary.
 /// </remarks>
+[RegionPlacement]
 public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions<EngineOptions> engineOptions,
     IOptions<ReplicationOptions> options, TimeProvider clock, ReplicationCounters counters, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {

@@ -6,6 +6,7 @@ using Atoll.Server.Api;
 using Atoll.Server.Auth;
 using Atoll.Server.Binding;
 using Atoll.Server.Catalog;
+using Atoll.Server.Cluster;
 using Atoll.Server.Export;
 using Atoll.Server.Grains;
 using Atoll.Server.Import;
@@ -20,6 +21,7 @@ using Atoll.Server.TimeTravel;
 using Atoll.Server.Observability;
 using Atoll.Server.Dashboard;
 using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Serialization;
 
 namespace Atoll.Server.Hosting;
@@ -63,6 +65,15 @@ public static class AtollApp
         if (builder.Configuration["Atoll:Region"] is { Length: > 0 } region) engine.Region = region;
         // The node's name, reported as served_by_colo (D1 reports the data centre there).
         if (builder.Configuration["Atoll:Node"] is { Length: > 0 } node) engine.Colo = node;
+        var cluster = builder.Configuration.GetSection(ClusterNodeOptions.Section).Get<ClusterNodeOptions>() ?? new ClusterNodeOptions();
+        cluster.Validate();
+        var siloPort = options.SiloPort == 0 ? FreePort() : options.SiloPort;
+        var gatewayPort = options.GatewayPort == 0 ? FreePort() : options.GatewayPort;
+        if (cluster.Enabled)
+        {
+            engine.Colo = cluster.NodeName ?? builder.Configuration["Atoll:Node"] ?? $"{Environment.MachineName}-{siloPort}";
+            if (cluster.Region is { Length: > 0 } clusterRegion) engine.Region = clusterRegion;
+        }
         engine.Validate();
         var replication = builder.Configuration.GetSection(ReplicationOptions.Section).Get<ReplicationOptions>() ?? new ReplicationOptions();
         replication.Validate();
@@ -72,6 +83,9 @@ public static class AtollApp
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(Options.Create(engine));
         builder.Services.AddSingleton(Options.Create(replication));
+        builder.Services.AddSingleton(Options.Create(cluster));
+        builder.Services.AddSingleton<FailoverRetry>();
+        builder.Services.AddSingleton<ClusterNodes>();
         builder.Services.AddSingleton<ReplicaRouter>();
         builder.Services.AddSingleton<ReplicationCounters>();
         builder.Services.AddSingleton<ICatalog>(_ => new SqliteCatalog(Path.GetFullPath(options.DataDirectory)));
@@ -86,6 +100,7 @@ public static class AtollApp
         var timeTravel = builder.Configuration.GetSection(TimeTravelOptions.Section).Get<TimeTravelOptions>() ?? new TimeTravelOptions();
         var objectStore = builder.Configuration.GetSection(ObjectStoreOptions.Section).Get<ObjectStoreOptions>() ?? new ObjectStoreOptions();
         objectStore.Validate();
+        if (cluster.Enabled) RequireSharedStore(objectStore, timeTravel);
         // Before anything touches the data: a second server on the same directory stops here. Created by the container
         // (below, first of all services) so it is disposed last, after every database closed.
         var dataLock = DataDirectoryLock.Acquire(Path.GetFullPath(options.DataDirectory));
@@ -95,7 +110,8 @@ public static class AtollApp
         builder.Services.AddSingleton(_ => ObjectStore(objectStore, options));
         builder.Services.AddSingleton(services => new ChangeLogSettings(services.GetRequiredService<IOptions<TimeTravelOptions>>(),
             services.GetRequiredService<IOptions<ObjectStoreOptions>>(), services.GetService<ObjectStoreHolder>()?.Store,
-            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>()));
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>(),
+            cluster.Enabled ? services.GetRequiredService<IOwnershipFence>() : null));
         builder.Services.AddSingleton<TransferSigner>();
         builder.Services.AddSingleton<TransferFiles>();
         builder.Services.AddSingleton<TransferJobs>();
@@ -104,10 +120,10 @@ public static class AtollApp
         builder.UseOrleans(silo =>
         {
             silo.AddActivityPropagation();
-            silo.UseLocalhostClustering(
-                siloPort: options.SiloPort == 0 ? FreePort() : options.SiloPort,
-                gatewayPort: options.GatewayPort == 0 ? FreePort() : options.GatewayPort,
-                serviceId: "atoll", clusterId: "atoll-local");
+            if (cluster.Enabled) silo.UseAtollCluster(cluster, engine.Colo, engine.Region, siloPort, gatewayPort);
+            else silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort, serviceId: "atoll", clusterId: "atoll-local");
+            silo.AddPlacementDirector<RegionPlacementStrategy>(services =>
+                new RegionPlacementDirector(services.GetRequiredService<ICatalog>(), services.GetService<ISiloMetadataCache>()));
             silo.Configure<GrainCollectionOptions>(collection =>
             {
                 collection.CollectionAge = options.IdleTimeout;
@@ -136,6 +152,7 @@ public static class AtollApp
         app.MapTransfersApi();
         app.MapGraphqlApi();
         app.MapTimeTravelApi();
+        app.MapNodesApi();
         // "{*path}", not MapFallback's default "{*path:nonfile}": a path ending in a file name (…/x.sql) gets the envelope too.
         app.MapFallback("{*path}", (HttpRequest request) => BindingApi.IsBindingRequest(request) ? BindingApi.NoRoute(request)
             : Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NoRoute, "No route for the URI"));
@@ -179,6 +196,20 @@ public static class AtollApp
         "None" => null,
         _ => new FileSystemObjectStore(store.Path ?? Path.Combine(Path.GetFullPath(options.DataDirectory), "objects")),
     });
+
+    /// <summary>
+    /// Cluster mode keeps history in a store every node reaches — an S3 bucket, or a folder all nodes mount (given
+    /// explicitly: the default under the data directory is this node's own) — and acknowledges a write only once its log
+    /// entry is there, so a node's loss loses nothing acknowledged.
+    /// </summary>
+    static void RequireSharedStore(ObjectStoreOptions store, TimeTravelOptions timeTravel)
+    {
+        if (!timeTravel.Enabled) throw new InvalidOperationException("Cluster mode needs the change log: Atoll:TimeTravel:Enabled must stay true.");
+        if (store.Kind == "None" || (store.Kind == "FileSystem" && string.IsNullOrWhiteSpace(store.Path)))
+            throw new InvalidOperationException(
+                "Cluster mode needs a shared object store: Atoll:ObjectStore:Kind=S3 (with its Bucket), or FileSystem with a Path every node mounts.");
+        store.WaitForUpload = true;
+    }
 
     /// <summary>
     /// The longest a query's grain call can legitimately take: its wait for a reader, then for the writer, the engine's

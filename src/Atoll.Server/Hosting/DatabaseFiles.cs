@@ -1,10 +1,13 @@
+using Atoll.Server.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace Atoll.Server.Hosting;
 
 /// <summary>Where each database's files live: <c>&lt;data&gt;/databases/&lt;uuid&gt;/db.sqlite</c>.</summary>
-public sealed class DatabaseFiles(IOptions<AtollServerOptions> options)
+public sealed class DatabaseFiles(IOptions<AtollServerOptions> options, IOptions<ClusterNodeOptions>? cluster = null)
 {
+    readonly bool _cacheOnly = cluster?.Value.Enabled == true;
+
     /// <summary>The folder holding every database.</summary>
     public string Root { get; } = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "databases");
 
@@ -13,4 +16,16 @@ public sealed class DatabaseFiles(IOptions<AtollServerOptions> options)
 
     /// <summary>The SQLite file of one database.</summary>
     public string File(string uuid) => Path.Combine(Folder(uuid), "db.sqlite");
+
+    /// <summary>
+    /// In a cluster, before a database opens here: removes the copy an earlier ownership of this node left (it has a log).
+    /// Another node may have owned the database since and gone on; the shared store holds every acknowledged commit, so
+    /// the database is rebuilt from it and a stale or forked local history can never win. One node: nothing.
+    /// </summary>
+    public void DropStaleCopy(string uuid)
+    {
+        if (!_cacheOnly) return;
+        var folder = Folder(uuid);
+        if (Directory.Exists(Path.Combine(folder, "log"))) Directory.Delete(folder, recursive: true);
+    }
 }

@@ -23,6 +23,9 @@ public sealed class OpenDatabases(IGrainFactory grains, IOptions<AtollServerOpti
     /// <summary>Databases open now.</summary>
     public int Count => _lastUsed.Count;
 
+    /// <summary>The uuids of the databases open on this node now (a cluster's node listing).</summary>
+    public IReadOnlyList<string> Uuids => [.. _lastUsed.Keys];
+
     /// <summary>Open databases used within the last <paramref name="window"/> (the active ones, for metrics).</summary>
     public int UsedWithin(TimeSpan window)
     {

@@ -1,5 +1,6 @@
 using Atoll.Engine;
 using Atoll.Server.Catalog;
+using Atoll.Server.Cluster;
 using Atoll.Server.Grains;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,8 @@ namespace Atoll.Server.Replication;
 /// (waiting up to <see cref="ReplicationOptions.BookmarkWait"/>), else the primary. A request that writes, or that no
 /// replica can take, goes to the primary. Replicas are used only while the database's mode is <c>auto</c>.
 /// </summary>
-public sealed class ReplicaRouter(IGrainFactory grains, DatabaseGrains primaries, IOptions<ReplicationOptions> options, IOptions<EngineOptions> engine)
+public sealed class ReplicaRouter(IGrainFactory grains, DatabaseGrains primaries, IOptions<ReplicationOptions> options, IOptions<EngineOptions> engine,
+    FailoverRetry failover)
 {
     /// <summary>Runs <paramref name="request"/> on the instance the session allows; the reply's bookmark is the commit it reflects.</summary>
     public async Task<DatabaseReply> QueryAsync(DatabaseRecord database, QueryRequest request, SessionConstraint session,
@@ -23,12 +25,15 @@ public sealed class ReplicaRouter(IGrainFactory grains, DatabaseGrains primaries
             var wait = session.Start == SessionStart.Bookmark ? options.Value.BookmarkWait : TimeSpan.Zero;
             foreach (var region in Nearest())
             {
-                var reply = await grains.GetGrain<IReplicaGrain>($"{database.Uuid}/{region}").Query(request, atLeast, wait, cancellationToken);
+                var replica = grains.GetGrain<IReplicaGrain>($"{database.Uuid}/{region}");
+                var reply = await failover.RunAsync(() => true, ct => new ValueTask<DatabaseReply?>(replica.Query(request, atLeast, wait, ct)), cancellationToken);
                 if (reply is not null) return reply;
                 wait = TimeSpan.Zero; // one bounded wait per query, not one per replica
             }
         }
-        return await primaries.Get(database.Uuid).Query(request, cancellationToken);
+        // A cluster retries it on the database's next owner when its node goes away, as far as that is safe.
+        var primary = primaries.Get(database.Uuid);
+        return await failover.RunAsync(() => request.CannotWrite, ct => new ValueTask<DatabaseReply>(primary.Query(request, ct)), cancellationToken);
     }
 
     /// <summary>Switches a database's replicas on (each seeds itself and follows) or off (their reads stop, their files go).</summary>

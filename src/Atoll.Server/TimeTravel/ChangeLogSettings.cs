@@ -11,7 +11,7 @@ namespace Atoll.Server.TimeTravel;
 /// (<c>Atoll:ObjectStore:WaitForUpload</c>, honoured by the engine) and a per-database key prefix.
 /// </summary>
 public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IOptions<ObjectStoreOptions> storeOptions, IObjectStore? store,
-    TimeProvider clock, ILogger<ChangeLogSettings> logger)
+    TimeProvider clock, ILogger<ChangeLogSettings> logger, IOwnershipFence? fence = null)
 {
     readonly ConcurrentDictionary<string, bool> _created = new(StringComparer.Ordinal);
 
@@ -36,6 +36,7 @@ public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IO
         Enabled = timeTravel.Value.Enabled,
         ObjectStore = Store,
         ObjectPrefix = Prefix(uuid),
+        Fence = fence, // null: conditional creates in the object store; a cluster's fence is in its shared database
         WaitForUpload = WaitForUpload,
         UploadTimeout = storeOptions.Value.UploadTimeout,
         IsNew = _created.TryRemove(uuid, out _),

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+
+namespace Atoll.Server.Cluster;
+
+/// <summary>
+/// Retries a grain call that failed because its node is going away, inside the cluster, so the client sees a delay
+/// rather than an error while Orleans moves the grain. Only when it is safe: a call rejected before it reached the grain
+/// (<see cref="OrleansMessageRejectionException"/>: nothing ran) is always retried; one whose node died or that timed
+/// out may have committed, so it is retried only when it cannot write. One node: nothing is retried (no failover).
+/// </summary>
+public sealed class FailoverRetry
+{
+    readonly bool _enabled;
+    readonly ResiliencePipeline _mayWrite;
+    readonly ResiliencePipeline _cannotWrite;
+
+    /// <summary>Builds the two policies from the cluster's retry window.</summary>
+    public FailoverRetry(IOptions<ClusterNodeOptions> options, ILogger<FailoverRetry> logger)
+    {
+        if (!options.Value.Enabled)
+        {
+            _mayWrite = _cannotWrite = ResiliencePipeline.Empty;
+            return;
+        }
+        _enabled = true;
+        var window = options.Value.FailoverRetryWindow;
+        _mayWrite = Build(window, Unsent, logger);
+        _cannotWrite = Build(window, ex => Unsent(ex) || MayHaveRun(ex), logger);
+    }
+
+    static bool Unsent(Exception ex) => ex is OrleansMessageRejectionException;
+
+    static bool MayHaveRun(Exception ex) => ex is SiloUnavailableException or TimeoutException;
+
+    static ResiliencePipeline Build(TimeSpan window, Func<Exception, bool> retryable, ILogger logger)
+    {
+        var maxDelay = TimeSpan.FromSeconds(1);
+        return new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle(retryable),
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = maxDelay,
+            UseJitter = true,
+            // Attempts at up to MaxDelay apart fill the window; each attempt may itself wait up to the call timeout.
+            MaxRetryAttempts = Math.Max(1, (int)Math.Ceiling(window / maxDelay) + 3),
+            OnRetry = args =>
+            {
+                logger.LogInformation("A grain call failed while its node is going away ({Error}); retry {Attempt}",
+                    args.Outcome.Exception?.GetType().Name, args.AttemptNumber + 1);
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="call"/>, retried as far as <paramref name="cannotWrite"/> makes it safe. The first attempt runs
+    /// bare and <paramref name="cannotWrite"/> is asked only after a failure: the usual call pays nothing.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<bool> cannotWrite, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    {
+        if (!_enabled) return await call(cancellationToken);
+        try
+        {
+            return await call(cancellationToken);
+        }
+        catch (Exception ex) when (Unsent(ex) || (MayHaveRun(ex) && cannotWrite()))
+        {
+            return await (Unsent(ex) && !cannotWrite() ? _mayWrite : _cannotWrite).ExecuteAsync(call, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Atoll.Server.Hosting;
+
+namespace Atoll.Server.Cluster;
+
+/// <summary>
+/// A node's own grain, keyed <c>node:&lt;silo address&gt;</c> and placed on that silo by <see cref="RegionPlacementDirector"/>,
+/// so any node can ask another about itself.
+/// </summary>
+[RegionPlacement]
+public sealed class NodeGrain(OpenDatabases open, IHostApplicationLifetime lifetime, ILogger<NodeGrain> logger) : Grain, INodeGrain
+{
+    const string Prefix = "node:";
+
+    /// <summary>The key of the grain that runs on <paramref name="silo"/>.</summary>
+    public static string KeyOf(SiloAddress silo) => Prefix + silo.ToParsableString();
+
+    /// <summary>The silo a node grain's key names, or null when the key is not a node grain's.</summary>
+    public static SiloAddress? SiloOf(string key) => key.StartsWith(Prefix, StringComparison.Ordinal) ? SiloAddress.FromParsableString(key[Prefix.Length..]) : null;
+
+    public Task<string[]> Databases() => Task.FromResult(open.Uuids.ToArray());
+
+    public Task Drain()
+    {
+        logger.LogWarning("Draining this node on request: leaving the cluster");
+        // After the answer went out: stopping the host stops Kestrel (requests in flight finish), then the silo, whose
+        // graceful shutdown deactivates every grain and tells the cluster it left.
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            lifetime.StopApplication();
+        });
+        return Task.CompletedTask;
+    }
+}
