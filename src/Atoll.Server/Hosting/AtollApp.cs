@@ -56,7 +56,9 @@ public static class AtollApp
             // start when a tracer listens (OTLP, or an ActivityListener on "Microsoft.AspNetCore").
             .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
             // "Hosting failed to start" + a stack trace: ServerCommand reports a failed start as one line instead.
-            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical)
+            // Orleans' placement runs through a Polly pipeline that logs every execution at Information.
+            .AddFilter("Polly", LogLevel.Warning);
 
         var options = builder.Configuration.GetSection(AtollServerOptions.Section).Get<AtollServerOptions>() ?? new AtollServerOptions();
         options.Validate();
@@ -121,7 +123,8 @@ public static class AtollApp
         {
             silo.AddActivityPropagation();
             if (cluster.Enabled) silo.UseAtollCluster(cluster, engine.Colo, engine.Region, siloPort, gatewayPort);
-            else silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort, serviceId: "atoll", clusterId: "atoll-local");
+            else silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort, serviceId: "atoll", clusterId: "atoll-local")
+                .Configure<SiloOptions>(silo => silo.SiloName = engine.Colo);
             silo.AddPlacementDirector<RegionPlacementStrategy>(services =>
                 new RegionPlacementDirector(services.GetRequiredService<ICatalog>(), services.GetService<ISiloMetadataCache>()));
             silo.Configure<GrainCollectionOptions>(collection =>
