@@ -89,6 +89,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>The process id (to signal it).</summary>
     public int Id => _process.Id;
 
+    /// <summary>True once the process has exited (on its own or killed).</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>SIGTERM, as a service manager stops a server; returns its exit code once it is gone.</summary>
     public async Task<int> TerminateAsync(CancellationToken cancellationToken)
     {

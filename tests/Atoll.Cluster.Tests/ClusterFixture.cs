@@ -1,0 +1,125 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Atoll.Server.Tests.Storage;
+using Atoll.Tests;
+
+namespace Atoll.Cluster.Tests;
+
+/// <summary>
+/// A real 3-node cluster on loopback, formed once for the collection: a private PostgreSQL (membership, catalog, fence),
+/// s3rver (the shared object store) and three <c>dotnet Atoll.Server.dll</c> processes in regions WNAM, WEUR and APAC.
+/// Tests may kill, freeze or drain nodes; <see cref="EnsureAllRunningAsync"/> brings the cluster back to three.
+/// Every process is killed by PID on dispose, whatever happened.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const string AdminToken = "cluster-test-admin-token-0123456789";
+    static readonly string[] Regions = ["WNAM", "WEUR", "APAC"];
+
+    readonly PostgresServer _postgres = new();
+    readonly string _root = Directory.CreateTempSubdirectory("atoll-cluster-").FullName;
+    S3rverProcess? _s3;
+    string _connectionString = "";
+
+    public IReadOnlyList<ClusterNode> Nodes { get; private set; } = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        await _postgres.InitializeAsync();
+        _connectionString = await _postgres.CreateDatabaseAsync("atoll");
+        _s3 = await S3rverProcess.StartAsync();
+        Nodes = [.. Enumerable.Range(0, 3).Select(i =>
+            new ClusterNode($"node{i + 1}", Regions[i], Path.Combine(_root, $"node{i + 1}"), Settings))];
+        // The first node creates the schema; the others join it together.
+        await Nodes[0].StartAsync(AdminToken, TestContext.Current.CancellationToken);
+        await Task.WhenAll(Nodes.Skip(1).Select(n => n.StartAsync(AdminToken, TestContext.Current.CancellationToken)));
+        await WaitForActiveAsync(3, TestContext.Current.CancellationToken);
+    }
+
+    string[] Settings() =>
+    [
+        "--Atoll:Cluster:Enabled=true",
+        "--Atoll:Cluster:PostgresConnectionString=" + _connectionString,
+        .. _s3!.ServerArgs(waitForUpload: true, uploadTimeout: TimeSpan.FromSeconds(30)),
+    ];
+
+    /// <summary>Starts every node that is not running (same data directory) and waits until all three are active.</summary>
+    public async Task EnsureAllRunningAsync(CancellationToken cancellationToken)
+    {
+        foreach (var node in Nodes.Where(n => !n.IsRunning || n.Process.HasExited))
+        {
+            await node.ReapAsync();
+            await node.StartAsync(AdminToken, cancellationToken);
+        }
+        await WaitForActiveAsync(3, cancellationToken);
+    }
+
+    /// <summary>A running node to send requests through, other than <paramref name="except"/>.</summary>
+    public ClusterNode Front(params ClusterNode[] except) => Nodes.First(n => n.IsRunning && !except.Contains(n));
+
+    /// <summary>The nodes as <paramref name="through"/> lists them: name → (status, databases).</summary>
+    public static async Task<Dictionary<string, (string Status, string[] Databases)>> ListAsync(ClusterNode through, CancellationToken cancellationToken)
+    {
+        var body = await through.Client.GetFromJsonAsync<JsonElement>("/client/v4/cluster/nodes", cancellationToken);
+        return body.GetProperty("result").EnumerateArray().ToDictionary(
+            n => n.GetProperty("name").GetString()!,
+            n => (n.GetProperty("status").GetString()!, n.GetProperty("databases") is { ValueKind: JsonValueKind.Array } d
+                ? d.EnumerateArray().Select(x => x.GetString()!).ToArray() : []));
+    }
+
+    /// <summary>Waits until <paramref name="count"/> nodes are active, as every running node sees it.</summary>
+    public async Task WaitForActiveAsync(int count, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            var seen = true;
+            foreach (var node in Nodes.Where(n => n.IsRunning))
+            {
+                try
+                {
+                    var list = await ListAsync(node, cancellationToken);
+                    seen &= list.Values.Count(v => v.Status == "active") == count;
+                }
+                catch (HttpRequestException)
+                {
+                    seen = false;
+                }
+            }
+            if (seen) return;
+            if (DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"the cluster did not reach {count} active nodes in 3 minutes:\n{Logs()}");
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
+    /// <summary>Every node's log, for failure messages.</summary>
+    public string Logs() => string.Join("\n", Nodes.Select(n => $"===== {n.Name} =====\n{Tail(n.Output)}"));
+
+    static string Tail(string text) => text.Length > 6000 ? text[^6000..] : text;
+
+    /// <summary>Creates a database through <paramref name="through"/> and returns its uuid.</summary>
+    public static async Task<string> CreateDatabaseAsync(ClusterNode through, string name, string? locationHint, CancellationToken cancellationToken)
+    {
+        object body = locationHint is null ? new { name } : new { name, primary_location_hint = locationHint };
+        using var response = await through.Client.PostAsJsonAsync(through.Databases, body, cancellationToken);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"create {name}: {json}");
+        return json.GetProperty("result").GetProperty("uuid").GetString()!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+        {
+            try { await node.ThawAsync(); } catch (Exception) { /* not frozen, or gone */ }
+            await node.KillAsync();
+        }
+        if (_s3 is not null) await _s3.DisposeAsync();
+        await _postgres.DisposeAsync();
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+}
+
+[CollectionDefinition("cluster")]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>;

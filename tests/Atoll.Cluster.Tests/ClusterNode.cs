@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Atoll.Server.Tests.CrashSafety;
+
+namespace Atoll.Cluster.Tests;
+
+/// <summary>One node of the test cluster: a real server process with its own data directory, which a test may kill, freeze, drain and start again.</summary>
+public sealed class ClusterNode(string name, string region, string dataDirectory, Func<string[]> settings)
+{
+    ServerProcess? _process;
+
+    public string Name { get; } = name;
+
+    public string Region { get; } = region;
+
+    public string DataDirectory { get; } = dataDirectory;
+
+    internal ServerProcess Process => _process ?? throw new InvalidOperationException($"{Name} is not running");
+
+    public bool IsRunning => _process is not null;
+
+    public HttpClient Client => Process.Client;
+
+    public int Pid => Process.Id;
+
+    public string Output => _process?.Output ?? "";
+
+    public string Databases => Process.Databases;
+
+    public async Task StartAsync(string adminToken, CancellationToken cancellationToken)
+    {
+        _process = await ServerProcess.StartAsync(DataDirectory, adminToken,
+            [.. settings(), "--Atoll:Cluster:NodeName=" + Name, "--Atoll:Cluster:Region=" + Region], cancellationToken);
+    }
+
+    /// <summary>SIGKILL: gone without a word, as a crashed machine.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null) return;
+        await _process.DisposeAsync();
+        _process = null;
+    }
+
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    public Task ThawAsync() => SignalAsync("CONT");
+
+    /// <summary>Waits for the process to exit on its own (a drain, or a node that learned it was declared dead).</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan within, CancellationToken cancellationToken)
+    {
+        var process = Process;
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < within)
+        {
+            if (process.HasExited) return true;
+            await Task.Delay(200, cancellationToken);
+        }
+        return false;
+    }
+
+    /// <summary>Forgets an exited process (its data directory stays for the next start).</summary>
+    public async Task ReapAsync() => await KillAsync();
+
+    async Task SignalAsync(string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, Pid.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {Pid} failed");
+    }
+
+    /// <summary>POSTs a query for <paramref name="database"/> to this node; the parsed envelope and the HTTP status.</summary>
+    public async Task<(int Status, JsonElement Body)> QueryAsync(string database, string sql, object[]? parameters, CancellationToken cancellationToken)
+    {
+        using var response = await Client.PostAsJsonAsync($"{Databases}/{database}/query", new { sql, @params = parameters ?? [] }, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            return ((int)response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+        }
+        catch (JsonException)
+        {
+            return ((int)response.StatusCode, JsonDocument.Parse(JsonSerializer.Serialize(new { success = false, text })).RootElement.Clone());
+        }
+    }
+}

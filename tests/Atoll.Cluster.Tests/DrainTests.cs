@@ -1,0 +1,53 @@
+namespace Atoll.Cluster.Tests;
+
+/// <summary>Draining each node in turn and starting it again (a rolling restart) under load fails no request.</summary>
+[Collection("cluster")]
+public sealed class DrainTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task Rolling_restart_by_drain_fails_no_request()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await cluster.EnsureAllRunningAsync(ct);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var databases = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var uuid = await ClusterFixture.CreateDatabaseAsync(cluster.Nodes[0], $"drain-{run}-{i}", null, ct);
+            var (status, body) = await cluster.Nodes[0].QueryAsync(uuid, "CREATE TABLE t(id INTEGER PRIMARY KEY)", null, ct);
+            Assert.True(status == 200, body.ToString());
+            databases.Add(uuid);
+        }
+        // Clients go through the nodes that are not leaving (as a load balancer does once a node is drained).
+        var serving = cluster.Nodes.ToArray();
+        var load = new WriteLoad(databases, turn =>
+        {
+            var up = Volatile.Read(ref serving);
+            return up[turn % up.Length];
+        });
+        load.Start(readsToo: true);
+        try
+        {
+            foreach (var node in cluster.Nodes)
+            {
+                Volatile.Write(ref serving, cluster.Nodes.Where(n => n != node).ToArray());
+                await Task.Delay(500, ct); // requests already sent to it finish
+                var through = cluster.Nodes.First(n => n != node);
+                using var drain = await through.Client.PostAsync($"/client/v4/cluster/nodes/{node.Name}/drain", null, ct);
+                Assert.True(drain.IsSuccessStatusCode, await drain.Content.ReadAsStringAsync(ct));
+                Assert.True(await node.WaitForExitAsync(TimeSpan.FromMinutes(2), ct), $"{node.Name} did not leave:\n{node.Output}");
+                await node.ReapAsync();
+                await node.StartAsync(ClusterFixture.AdminToken, ct);
+                await cluster.WaitForActiveAsync(3, ct);
+                Volatile.Write(ref serving, cluster.Nodes.ToArray());
+                await Task.Delay(1000, ct);
+            }
+        }
+        finally
+        {
+            await load.DisposeAsync();
+        }
+        Assert.True(load.Failures.IsEmpty, $"{load.Failures.Count} failed requests:\n{string.Join("\n", load.Failures.Take(20))}");
+        Assert.All(databases, d => Assert.NotEmpty(load.Acknowledged[d]));
+    }
+}
