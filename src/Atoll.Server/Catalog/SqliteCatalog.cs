@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Atoll.Engine;
 using Microsoft.Data.Sqlite;
 
@@ -27,11 +23,7 @@ public sealed class SqliteCatalog : ICatalog, IDisposable
 
     readonly SqliteConnection _connection;
     readonly Lock _writes = new();
-    readonly ConcurrentDictionary<string, Account> _accounts = new();
-    readonly ConcurrentDictionary<string, DatabaseRecord> _databases = new(StringComparer.OrdinalIgnoreCase);
-    readonly ConcurrentDictionary<(string AccountId, string Name), DatabaseRecord> _databasesByName = new();
-    readonly ConcurrentDictionary<string, ApiToken> _tokensByHash = new();
-    readonly ConcurrentDictionary<string, ApiToken> _tokensById = new();
+    readonly CatalogMirror _mirror = new();
 
     /// <summary>Opens (creating if needed) the catalog in <paramref name="dataDirectory"/> and loads it into memory.</summary>
     public SqliteCatalog(string dataDirectory)
@@ -50,62 +42,43 @@ public sealed class SqliteCatalog : ICatalog, IDisposable
     {
         lock (_writes)
         {
-            var account = _accounts.Values.OrderBy(a => a.CreatedAt).FirstOrDefault() ?? InsertAccount(defaultAccountName);
-            var admin = _tokensByHash.Values.FirstOrDefault(t => t.IsAdmin);
-            string? generated = null;
-            if (adminToken is not null)
-            {
-                if (admin is null || admin.Hash != Hash(adminToken))
-                {
-                    if (admin is not null) DeleteToken(admin);
-                    InsertToken(account.Id, "admin", adminToken, TokenPermission.Edit, null, isAdmin: true);
-                }
-            }
-            else if (admin is null)
-            {
-                generated = NewSecret();
-                InsertToken(account.Id, "admin", generated, TokenPermission.Edit, null, isAdmin: true);
-            }
-            return ValueTask.FromResult((account, generated));
+            // Every step below completes synchronously (SQLite), so the lock covers the whole bootstrap.
+            var result = CatalogBootstrap.RunAsync(_mirror, defaultAccountName, adminToken,
+                account => Done(InsertAccount(account)), token => Done(InsertToken(token)), token => Done(DeleteToken(token)));
+            return ValueTask.FromResult(result.AsTask().GetAwaiter().GetResult());
         }
     }
 
     /// <inheritdoc/>
     public ValueTask<ApiToken?> FindTokenAsync(string value, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(_tokensByHash.GetValueOrDefault(Hash(value)));
+        => ValueTask.FromResult(_mirror.TokenByHash(CatalogRows.Hash(value)));
 
     /// <inheritdoc/>
     public ValueTask<Account?> FindAccountAsync(string id, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(_accounts.GetValueOrDefault(id));
+        => ValueTask.FromResult(_mirror.Account(id));
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<Account>> AccountsAsync(ApiToken token, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult<IReadOnlyList<Account>>(
-            [.. _accounts.Values.Where(a => token.CanUseAccount(a.Id)).OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)]);
+        => ValueTask.FromResult(_mirror.Accounts(token));
 
     /// <inheritdoc/>
     public ValueTask<Account> CreateAccountAsync(string name, CancellationToken cancellationToken = default)
     {
-        lock (_writes) return ValueTask.FromResult(InsertAccount(name));
+        lock (_writes) return ValueTask.FromResult(InsertAccount(CatalogRows.NewAccount(name)));
     }
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<DatabaseRecord>> DatabasesAsync(string accountId, string? nameFilter = null,
         CancellationToken cancellationToken = default)
-        => ValueTask.FromResult<IReadOnlyList<DatabaseRecord>>([.. _databases.Values
-            .Where(d => d.AccountId == accountId && (nameFilter is null || d.Name.Contains(nameFilter, StringComparison.OrdinalIgnoreCase)))
-            .OrderBy(d => d.CreatedAt).ThenBy(d => d.Uuid)]);
+        => ValueTask.FromResult(_mirror.Databases(accountId, nameFilter));
 
     /// <inheritdoc/>
     public ValueTask<DatabaseRecord?> FindDatabaseAsync(string accountId, string uuidOrName, CancellationToken cancellationToken = default)
-    {
-        if (_databases.TryGetValue(uuidOrName, out var byId) && byId.AccountId == accountId) return ValueTask.FromResult<DatabaseRecord?>(byId);
-        return ValueTask.FromResult(_databasesByName.GetValueOrDefault((accountId, uuidOrName)));
-    }
+        => ValueTask.FromResult(_mirror.Database(accountId, uuidOrName));
 
     /// <inheritdoc/>
     public ValueTask<DatabaseRecord?> FindDatabaseByUuidAsync(string uuid, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(_databases.GetValueOrDefault(uuid));
+        => ValueTask.FromResult(_mirror.DatabaseByUuid(uuid));
 
     /// <inheritdoc/>
     public ValueTask<DatabaseRecord> CreateDatabaseAsync(string accountId, string name, DatabasePlacement placement,
@@ -114,17 +87,11 @@ public sealed class SqliteCatalog : ICatalog, IDisposable
         var valid = DatabaseName.Parse(name).Value;
         lock (_writes)
         {
-            if (_databasesByName.ContainsKey((accountId, valid)))
+            if (_mirror.HasDatabaseNamed(accountId, valid))
                 throw new D1Exception(D1ErrorCode.DuplicateName, "A database with that name already exists");
-            var record = new DatabaseRecord(Guid.NewGuid().ToString(), accountId, valid, DateTimeOffset.UtcNow, placement.ReadReplication,
-                placement.LocationHint, placement.Jurisdiction, 0, 0);
-            Exec("""
-                INSERT INTO databases(uuid, account_id, name, created_at, read_replication, location_hint, jurisdiction)
-                VALUES ($uuid, $account, $name, $at, $replication, $hint, $jurisdiction)
-                """, ("$uuid", record.Uuid), ("$account", accountId), ("$name", valid), ("$at", record.CreatedAt.ToString("O")),
-                ("$replication", record.ReadReplication), ("$hint", record.LocationHint), ("$jurisdiction", record.Jurisdiction));
-            Remember(record);
-            return ValueTask.FromResult(record);
+            var record = CatalogRows.NewDatabase(accountId, valid, placement);
+            using (var command = CatalogRows.Insert(_connection.CreateCommand(), record)) command.ExecuteNonQuery();
+            return ValueTask.FromResult(_mirror.Remember(record));
         }
     }
 
@@ -133,9 +100,9 @@ public sealed class SqliteCatalog : ICatalog, IDisposable
     {
         lock (_writes)
         {
-            Exec("UPDATE databases SET read_replication = $mode WHERE uuid = $uuid", ("$mode", mode), ("$uuid", record.Uuid));
-            var current = _databases.GetValueOrDefault(record.Uuid) ?? record;
-            return ValueTask.FromResult(Remember(current with { ReadReplication = mode }));
+            Exec(CatalogRows.UpdateReadReplication, ("@mode", mode), ("@uuid", record.Uuid));
+            var current = _mirror.DatabaseByUuid(record.Uuid) ?? record;
+            return ValueTask.FromResult(_mirror.Remember(current with { ReadReplication = mode }));
         }
     }
 
@@ -144,11 +111,10 @@ public sealed class SqliteCatalog : ICatalog, IDisposable
     {
         lock (_writes)
         {
-            if (!_databases.TryGetValue(uuid, out var record)) return ValueTask.CompletedTask;
+            if (_mirror.DatabaseByUuid(uuid) is not { } record) return ValueTask.CompletedTask;
             if (record.NumTables == stats.NumTables && record.FileSize == stats.FileSize) return ValueTask.CompletedTask;
-            Exec("UPDATE databases SET num_tables = $n, file_size = $size WHERE uuid = $uuid",
-                ("$n", stats.NumTables), ("$size", stats.FileSize), ("$uuid", uuid));
-            Remember(record with { NumTables = stats.NumTables, FileSize = stats.FileSize });
+            Exec(CatalogRows.UpdateStats, ("@n", stats.NumTables), ("@size", stats.FileSize), ("@uuid", uuid));
+            _mirror.Remember(record with { NumTables = stats.NumTables, FileSize = stats.FileSize });
             return ValueTask.CompletedTask;
         }
     }
@@ -158,8 +124,8 @@ public sealed class SqliteCatalog : ICatalog, IDisposable
     {
         lock (_writes)
         {
-            Exec("DELETE FROM databases WHERE uuid = $uuid", ("$uuid", record.Uuid));
-            if (_databases.TryRemove(record.Uuid, out var removed)) _databasesByName.TryRemove((removed.AccountId, removed.Name), out _);
+            Exec(CatalogRows.DeleteDatabase, ("@uuid", record.Uuid));
+            _mirror.ForgetDatabase(record.Uuid);
             return ValueTask.CompletedTask;
         }
     }
@@ -170,101 +136,60 @@ public sealed class SqliteCatalog : ICatalog, IDisposable
     {
         lock (_writes)
         {
-            var value = NewSecret();
-            return ValueTask.FromResult((InsertToken(accountId, name, value, permission, databases, isAdmin: false), value));
+            var value = CatalogRows.NewSecret();
+            return ValueTask.FromResult((InsertToken(CatalogRows.NewToken(accountId, name, value, permission, databases, isAdmin: false)), value));
         }
     }
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<ApiToken>> TokensAsync(string accountId, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult<IReadOnlyList<ApiToken>>(
-            [.. _tokensByHash.Values.Where(t => t.AccountId == accountId && !t.IsAdmin).OrderBy(t => t.CreatedAt)]);
+        => ValueTask.FromResult(_mirror.Tokens(accountId));
 
     /// <inheritdoc/>
     public ValueTask<bool> RevokeTokenAsync(string accountId, string tokenId, CancellationToken cancellationToken = default)
     {
         lock (_writes)
         {
-            if (!_tokensById.TryGetValue(tokenId, out var token) || token.AccountId != accountId || token.IsAdmin) return ValueTask.FromResult(false);
+            if (_mirror.TokenById(tokenId) is not { } token || token.AccountId != accountId || token.IsAdmin) return ValueTask.FromResult(false);
             DeleteToken(token);
             return ValueTask.FromResult(true);
         }
     }
 
-    Account InsertAccount(string name)
+    static ValueTask Done(object _) => ValueTask.CompletedTask;
+
+    Account InsertAccount(Account account)
     {
-        var account = new Account(RandomNumberGenerator.GetHexString(32, lowercase: true), name, DateTimeOffset.UtcNow);
-        Exec("INSERT INTO accounts(id, name, created_at) VALUES ($id, $name, $at)",
-            ("$id", account.Id), ("$name", name), ("$at", account.CreatedAt.ToString("O")));
-        _accounts[account.Id] = account;
-        return account;
+        using (var command = CatalogRows.Insert(_connection.CreateCommand(), account)) command.ExecuteNonQuery();
+        return _mirror.Remember(account);
     }
 
-    DatabaseRecord Remember(DatabaseRecord record)
+    ApiToken InsertToken(ApiToken token)
     {
-        _databases[record.Uuid] = record;
-        _databasesByName[(record.AccountId, record.Name)] = record;
-        return record;
+        using (var command = CatalogRows.Insert(_connection.CreateCommand(), token)) command.ExecuteNonQuery();
+        return _mirror.Remember(token);
     }
 
-    ApiToken InsertToken(string accountId, string name, string value, TokenPermission permission, IReadOnlyList<string>? databases, bool isAdmin)
+    ApiToken DeleteToken(ApiToken token)
     {
-        var token = new ApiToken(RandomNumberGenerator.GetHexString(32, lowercase: true), accountId, name, Hash(value), permission,
-            databases, isAdmin, DateTimeOffset.UtcNow);
-        Exec("""
-            INSERT INTO tokens(id, account_id, name, hash, permission, databases, is_admin, created_at)
-            VALUES ($id, $account, $name, $hash, $permission, $databases, $admin, $at)
-            """, ("$id", token.Id), ("$account", accountId), ("$name", name), ("$hash", token.Hash),
-            ("$permission", permission.ToString().ToLowerInvariant()),
-            ("$databases", databases is null ? null : JsonSerializer.Serialize(databases, CatalogJson.Default.IReadOnlyListString)),
-            ("$admin", isAdmin ? 1 : 0), ("$at", token.CreatedAt.ToString("O")));
-        _tokensByHash[token.Hash] = token;
-        _tokensById[token.Id] = token;
+        Exec(CatalogRows.DeleteToken, ("@id", token.Id));
+        _mirror.ForgetToken(token.Id);
         return token;
-    }
-
-    void DeleteToken(ApiToken token)
-    {
-        Exec("DELETE FROM tokens WHERE id = $id", ("$id", token.Id));
-        _tokensByHash.TryRemove(token.Hash, out _);
-        _tokensById.TryRemove(token.Id, out _);
     }
 
     void Load()
     {
-        using (var reader = Query("SELECT id, name, created_at FROM accounts"))
-            while (reader.Read())
-                _accounts[reader.GetString(0)] = new Account(reader.GetString(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2)));
-        using (var reader = Query("""
-            SELECT uuid, account_id, name, created_at, read_replication, location_hint, jurisdiction, num_tables, file_size FROM databases
-            """))
-            while (reader.Read())
-                Remember(new DatabaseRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                    DateTimeOffset.Parse(reader.GetString(3)), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8)));
-        using (var reader = Query("SELECT id, account_id, name, hash, permission, databases, is_admin, created_at FROM tokens"))
-            while (reader.Read())
-            {
-                var databases = reader.IsDBNull(5) ? null
-                    : JsonSerializer.Deserialize(reader.GetString(5), CatalogJson.Default.IReadOnlyListString);
-                var token = new ApiToken(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    Enum.Parse<TokenPermission>(reader.GetString(4), ignoreCase: true), databases, reader.GetInt32(6) != 0,
-                    DateTimeOffset.Parse(reader.GetString(7)));
-                _tokensByHash[token.Hash] = token;
-                _tokensById[token.Id] = token;
-            }
+        using (var reader = Query(CatalogRows.SelectAccounts))
+            while (reader.Read()) _mirror.Remember(CatalogRows.ReadAccount(reader));
+        using (var reader = Query(CatalogRows.SelectDatabases))
+            while (reader.Read()) _mirror.Remember(CatalogRows.ReadDatabase(reader));
+        using (var reader = Query(CatalogRows.SelectTokens))
+            while (reader.Read()) _mirror.Remember(CatalogRows.ReadToken(reader));
     }
-
-    /// <summary>Tokens are 40 URL-safe characters, like Cloudflare's.</summary>
-    static string NewSecret() => RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", 40);
-
-    static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 
     void Exec(string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        using var command = CatalogRows.Bind(_connection.CreateCommand(), sql, parameters);
         command.ExecuteNonQuery();
     }
 
