@@ -102,7 +102,12 @@ public static class AtollApp
         var timeTravel = builder.Configuration.GetSection(TimeTravelOptions.Section).Get<TimeTravelOptions>() ?? new TimeTravelOptions();
         var objectStore = builder.Configuration.GetSection(ObjectStoreOptions.Section).Get<ObjectStoreOptions>() ?? new ObjectStoreOptions();
         objectStore.Validate();
-        if (cluster.Enabled) RequireSharedStore(objectStore, timeTravel);
+        if (cluster.Enabled)
+        {
+            RequireSharedStore(objectStore, timeTravel);
+            // Membership's tables (and the catalog's and fence's) before the silo joins: idempotent, one node at a time.
+            ClusterSchema.EnsureAsync(cluster.PostgresConnectionString!).GetAwaiter().GetResult();
+        }
         // Before anything touches the data: a second server on the same directory stops here. Created by the container
         // (below, first of all services) so it is disposed last, after every database closed.
         var dataLock = DataDirectoryLock.Acquire(Path.GetFullPath(options.DataDirectory));
@@ -113,7 +118,7 @@ public static class AtollApp
         builder.Services.AddSingleton(services => new ChangeLogSettings(services.GetRequiredService<IOptions<TimeTravelOptions>>(),
             services.GetRequiredService<IOptions<ObjectStoreOptions>>(), services.GetService<ObjectStoreHolder>()?.Store,
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>(),
-            cluster.Enabled ? services.GetRequiredService<IOwnershipFence>() : null));
+            cluster.Enabled ? services.GetService<IOwnershipFence>() : null));
         builder.Services.AddSingleton<TransferSigner>();
         builder.Services.AddSingleton<TransferFiles>();
         builder.Services.AddSingleton<TransferJobs>();
