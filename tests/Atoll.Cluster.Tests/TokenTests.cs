@@ -11,7 +11,7 @@ namespace Atoll.Cluster.Tests;
 public sealed class TokenTests(ClusterFixture cluster)
 {
     /// <summary>The bound docs/cluster.md gives for a revocation to reach every node (notification, else the mirror's refresh).</summary>
-    static readonly TimeSpan DocumentedBound = TimeSpan.FromSeconds(10);
+    static readonly TimeSpan DocumentedBound = TimeSpan.FromSeconds(3);
 
     [Fact]
     public async Task Token_revoked_on_one_node_is_refused_on_the_others()

@@ -7,6 +7,7 @@ using Atoll.Server.Auth;
 using Atoll.Server.Binding;
 using Atoll.Server.Catalog;
 using Atoll.Server.Cluster;
+using Npgsql;
 using Atoll.Server.Export;
 using Atoll.Server.Grains;
 using Atoll.Server.Import;
@@ -90,7 +91,10 @@ public static class AtollApp
         builder.Services.AddSingleton<ClusterNodes>();
         builder.Services.AddSingleton<ReplicaRouter>();
         builder.Services.AddSingleton<ReplicationCounters>();
-        builder.Services.AddSingleton<ICatalog>(_ => new SqliteCatalog(Path.GetFullPath(options.DataDirectory)));
+        if (cluster.Enabled)
+            builder.Services.AddSingleton<ICatalog>(services => new PostgresCatalog(NpgsqlDataSource.Create(cluster.PostgresConnectionString!),
+                logger: services.GetRequiredService<ILogger<PostgresCatalog>>()));
+        else builder.Services.AddSingleton<ICatalog>(_ => new SqliteCatalog(Path.GetFullPath(options.DataDirectory)));
         builder.Services.AddSingleton<DatabaseFiles>();
         builder.Services.AddSingleton<TokenAuthenticator>();
         builder.Services.AddSingleton<RequestBody>();
