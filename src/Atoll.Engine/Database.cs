@@ -46,6 +46,9 @@ public sealed class Database : IDisposable, IAsyncDisposable
     /// <summary>True when a change log is kept (Time Travel, fork, backups).</summary>
     public bool HasChangeLog => _log is not null;
 
+    /// <summary>Why this copy stopped owning the database's history (another owner published first), or null while it owns it.</summary>
+    public string? Fenced => _log?.Shipper?.Fenced;
+
     /// <summary>Opens (creating if needed) the database file at <paramref name="path"/>, local files only.</summary>
     /// <exception cref="D1Exception">The file cannot be opened as a SQLite database.</exception>
     /// <remarks>With an object store this blocks while a lost database is hydrated from it (an open of local files never asks the store).</remarks>

@@ -215,6 +215,8 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         }
         catch (D1Exception ex)
         {
+            // Another owner published first: this activation steps down, and the next one rebuilds from the store.
+            if (database.Fenced is not null) DeactivateOnIdle();
             telemetry.Query(uuid, request.Statements, started, null, ex, span);
             return DatabaseReply.Failure(ex, database.CurrentBookmark.ToString());
         }

@@ -122,7 +122,7 @@ public static class AtollApp
         builder.Services.AddSingleton(services => new ChangeLogSettings(services.GetRequiredService<IOptions<TimeTravelOptions>>(),
             services.GetRequiredService<IOptions<ObjectStoreOptions>>(), services.GetService<ObjectStoreHolder>()?.Store,
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>(),
-            cluster.Enabled ? services.GetService<IOwnershipFence>() : null));
+            cluster.Enabled ? services.GetService<IOwnershipFence>() : null, clustered: cluster.Enabled));
         builder.Services.AddSingleton<TransferSigner>();
         builder.Services.AddSingleton<TransferFiles>();
         builder.Services.AddSingleton<TransferJobs>();

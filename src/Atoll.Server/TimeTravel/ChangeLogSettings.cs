@@ -11,7 +11,7 @@ namespace Atoll.Server.TimeTravel;
 /// (<c>Atoll:ObjectStore:WaitForUpload</c>, honoured by the engine) and a per-database key prefix.
 /// </summary>
 public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IOptions<ObjectStoreOptions> storeOptions, IObjectStore? store,
-    TimeProvider clock, ILogger<ChangeLogSettings> logger, IOwnershipFence? fence = null)
+    TimeProvider clock, ILogger<ChangeLogSettings> logger, IOwnershipFence? fence = null, bool clustered = false)
 {
     readonly ConcurrentDictionary<string, bool> _created = new(StringComparer.Ordinal);
 
@@ -28,7 +28,11 @@ public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IO
     /// Notes that <paramref name="uuid"/> was just created: its first open needs no history from the object store, so it
     /// succeeds while the store is unreachable.
     /// </summary>
-    public void Created(string uuid) => _created[uuid] = true;
+    /// <remarks>In a cluster the database may open on another node, and later here with a history: nothing is noted.</remarks>
+    public void Created(string uuid)
+    {
+        if (!clustered) _created[uuid] = true;
+    }
 
     /// <summary>The change-log options for the database <paramref name="uuid"/>.</summary>
     public ChangeLogOptions For(string uuid) => new()
