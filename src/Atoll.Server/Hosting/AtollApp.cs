@@ -95,7 +95,7 @@ public static class AtollApp
         builder.Services.AddSingleton(_ => ObjectStore(objectStore, options));
         builder.Services.AddSingleton(services => new ChangeLogSettings(services.GetRequiredService<IOptions<TimeTravelOptions>>(),
             services.GetRequiredService<IOptions<ObjectStoreOptions>>(), services.GetService<ObjectStoreHolder>()?.Store,
-            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>()));
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>(), services.GetService<IOwnershipFence>()));
         builder.Services.AddSingleton<TransferSigner>();
         builder.Services.AddSingleton<TransferFiles>();
         builder.Services.AddSingleton<TransferJobs>();

@@ -8,10 +8,11 @@ namespace Atoll.Server.TimeTravel;
 
 /// <summary>
 /// The change-log settings of each database: the server's Time Travel options, its object store, the durability policy
-/// (<c>Atoll:ObjectStore:WaitForUpload</c>, honoured by the engine) and a per-database key prefix.
+/// (<c>Atoll:ObjectStore:WaitForUpload</c>, honoured by the engine), a per-database key prefix and, in a cluster, the
+/// shared ownership fence (null: the engine fences on the object store itself).
 /// </summary>
 public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IOptions<ObjectStoreOptions> storeOptions, IObjectStore? store,
-    TimeProvider clock, ILogger<ChangeLogSettings> logger)
+    TimeProvider clock, ILogger<ChangeLogSettings> logger, IOwnershipFence? fence = null)
 {
     readonly ConcurrentDictionary<string, bool> _created = new(StringComparer.Ordinal);
 
@@ -36,6 +37,7 @@ public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IO
         Enabled = timeTravel.Value.Enabled,
         ObjectStore = Store,
         ObjectPrefix = Prefix(uuid),
+        Fence = fence,
         WaitForUpload = WaitForUpload,
         UploadTimeout = storeOptions.Value.UploadTimeout,
         IsNew = _created.TryRemove(uuid, out _),
