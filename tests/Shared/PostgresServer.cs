@@ -10,8 +10,9 @@ namespace Atoll.Tests;
 /// <c>scripts/postgres.sh</c> in a temporary directory on a free loopback port, stopped and then killed by its
 /// postmaster PID when the class ends — also when the run ends abruptly — and its directory removed.
 /// Each test takes its own database from <see cref="CreateDatabaseAsync"/>, so tests never see each other's rows.
+/// Free of xunit (the fixture side is in PostgresServer.Fixture.cs) so benchmarks link it too.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+public sealed partial class PostgresServer : IAsyncDisposable
 {
     static readonly object LiveLock = new();
     static readonly HashSet<PostgresServer> Live = [];

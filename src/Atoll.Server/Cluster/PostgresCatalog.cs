@@ -63,9 +63,6 @@ public sealed class PostgresCatalog : ICatalog, IAsyncDisposable
     /// <summary>How long ago the mirror last caught up with PostgreSQL (the revocation bound's clock).</summary>
     public TimeSpan SinceCaughtUp => _clock.GetElapsedTime(Interlocked.Read(ref _caughtUpAt));
 
-    /// <summary>Raised after the mirror applied changes read from the feed (tests and the revocation measurement watch it).</summary>
-    public event Action? CaughtUp;
-
     /// <inheritdoc/>
     public async ValueTask<(Account Account, string? GeneratedToken)> BootstrapAsync(string defaultAccountName, string? adminToken,
         CancellationToken cancellationToken = default)
@@ -347,7 +344,6 @@ public sealed class PostgresCatalog : ICatalog, IAsyncDisposable
             }
         }
         Interlocked.Exchange(ref _caughtUpAt, started);
-        if (changes.Count > 0) CaughtUp?.Invoke();
         await PruneAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 

@@ -7,7 +7,6 @@ using Atoll.Server.Auth;
 using Atoll.Server.Binding;
 using Atoll.Server.Catalog;
 using Atoll.Server.Cluster;
-using Npgsql;
 using Atoll.Server.Export;
 using Atoll.Server.Grains;
 using Atoll.Server.Import;
@@ -91,10 +90,10 @@ public static class AtollApp
         builder.Services.AddSingleton<ClusterNodes>();
         builder.Services.AddSingleton<ReplicaRouter>();
         builder.Services.AddSingleton<ReplicationCounters>();
-        if (cluster.Enabled)
-            builder.Services.AddSingleton<ICatalog>(services => new PostgresCatalog(NpgsqlDataSource.Create(cluster.PostgresConnectionString!),
-                logger: services.GetRequiredService<ILogger<PostgresCatalog>>()));
-        else builder.Services.AddSingleton<ICatalog>(_ => new SqliteCatalog(Path.GetFullPath(options.DataDirectory)));
+        builder.Services.AddSingleton<ICatalog>(_ => new SqliteCatalog(Path.GetFullPath(options.DataDirectory)));
+        // Cluster mode: the catalog and the ownership fence in PostgreSQL instead (its schema applied at the catalog's first use,
+        // the bootstrap below: before the silo joins the membership table in the same database).
+        if (cluster.Enabled) builder.Services.AddPostgresClusterStore(cluster.PostgresConnectionString!);
         builder.Services.AddSingleton<DatabaseFiles>();
         builder.Services.AddSingleton<TokenAuthenticator>();
         builder.Services.AddSingleton<RequestBody>();
@@ -106,12 +105,7 @@ public static class AtollApp
         var timeTravel = builder.Configuration.GetSection(TimeTravelOptions.Section).Get<TimeTravelOptions>() ?? new TimeTravelOptions();
         var objectStore = builder.Configuration.GetSection(ObjectStoreOptions.Section).Get<ObjectStoreOptions>() ?? new ObjectStoreOptions();
         objectStore.Validate();
-        if (cluster.Enabled)
-        {
-            RequireSharedStore(objectStore, timeTravel);
-            // Membership's tables (and the catalog's and fence's) before the silo joins: idempotent, one node at a time.
-            ClusterSchema.EnsureAsync(cluster.PostgresConnectionString!).GetAwaiter().GetResult();
-        }
+        if (cluster.Enabled) RequireSharedStore(objectStore, timeTravel);
         // Before anything touches the data: a second server on the same directory stops here. Created by the container
         // (below, first of all services) so it is disposed last, after every database closed.
         var dataLock = DataDirectoryLock.Acquire(Path.GetFullPath(options.DataDirectory));
@@ -121,8 +115,8 @@ public static class AtollApp
         builder.Services.AddSingleton(_ => ObjectStore(objectStore, options));
         builder.Services.AddSingleton(services => new ChangeLogSettings(services.GetRequiredService<IOptions<TimeTravelOptions>>(),
             services.GetRequiredService<IOptions<ObjectStoreOptions>>(), services.GetService<ObjectStoreHolder>()?.Store,
-            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>(),
-            cluster.Enabled ? services.GetService<IOwnershipFence>() : null, clustered: cluster.Enabled));
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>(), services.GetService<IOwnershipFence>(),
+            clustered: cluster.Enabled));
         builder.Services.AddSingleton<TransferSigner>();
         builder.Services.AddSingleton<TransferFiles>();
         builder.Services.AddSingleton<TransferJobs>();

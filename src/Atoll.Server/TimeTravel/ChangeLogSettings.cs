@@ -8,7 +8,8 @@ namespace Atoll.Server.TimeTravel;
 
 /// <summary>
 /// The change-log settings of each database: the server's Time Travel options, its object store, the durability policy
-/// (<c>Atoll:ObjectStore:WaitForUpload</c>, honoured by the engine) and a per-database key prefix.
+/// (<c>Atoll:ObjectStore:WaitForUpload</c>, honoured by the engine), a per-database key prefix and, in a cluster, the
+/// shared ownership fence (null: the engine fences on the object store itself).
 /// </summary>
 public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IOptions<ObjectStoreOptions> storeOptions, IObjectStore? store,
     TimeProvider clock, ILogger<ChangeLogSettings> logger, IOwnershipFence? fence = null, bool clustered = false)
