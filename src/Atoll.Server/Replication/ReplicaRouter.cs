@@ -28,6 +28,9 @@ public sealed class ReplicaRouter(IGrainFactory grains, DatabaseGrains primaries
                 wait = TimeSpan.Zero; // one bounded wait per query, not one per replica
             }
         }
+        // A read of a database whose grain is active in this process skips the grain call (a quarter of a point read's
+        // CPU); writes, and databases closed or owned elsewhere, go through the grain.
+        if (primaries.Active.Find(database.Uuid) is { } local && await local.TryReadDirectAsync(request, cancellationToken) is { } direct) return direct;
         return await primaries.Get(database.Uuid).Query(request, cancellationToken);
     }
 
