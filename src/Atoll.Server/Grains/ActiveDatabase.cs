@@ -61,6 +61,7 @@ internal sealed class ActiveDatabase(string uuid, Database database, QueryQueue 
             }
             else
             {
+                if (direct) activity.ReadDirect();
                 // An output gate: a read is answered only once the commits it saw are durable (immediate when they are).
                 await database.SyncLogAsync(result.Bookmark);
             }
