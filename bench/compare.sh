@@ -35,7 +35,7 @@ dotnet "$server_dll" --urls http://127.0.0.1:$atoll_port --data-dir "$work/data"
   --admin-token "$token" --Logging:LogLevel:Default=Warning > "$work/atoll.log" 2>&1 &
 pids+=($!); atoll_pid=$!
 dotnet "$bare_dll" --urls http://127.0.0.1:$bare_port > "$work/bare.log" 2>&1 &
-pids+=($!)
+pids+=($!); bare_pid=$!
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:$atoll_port/healthz >/dev/null && curl -s -o /dev/null http://127.0.0.1:$bare_port/ && break; sleep 0.5; done
 
 api=http://127.0.0.1:$atoll_port/client/v4
@@ -63,17 +63,22 @@ wrk_run() { # url seconds script [env…] → "rps p50 p99"
 point() { wrk_run "$1" "$2" bench/rest/point-query.lua "${@:3}"; }
 bare() { wrk_run "http://127.0.0.1:$bare_port/query" "$1" bench/rest/point-query.lua; }
 raw_inserts() { mkdir -p "$work/raw"; dotnet bench/RawSqlite/bin/Release/net10.0/RawSqlite.dll inserts "$1" 64 "$work/raw"; }
-cpu() { awk '{print $14 + $15}' /proc/$atoll_pid/stat; } # the server's user + system ticks
+cpu() { awk '{print $14 + $15}' /proc/$1/stat; } # a server's user + system ticks
 pair() { # case round "subject command" "baseline command" → one line of rounds.txt, in the round's order
-  local name=$1 round=$2 a b p50 p99 t0 t1
+  local name=$1 round=$2 a b p50 p99 t0 t1 u0 u1
   if (( round % 2 )); then
-    t0=$(cpu); read -r a p50 p99 < <(eval "$3"); t1=$(cpu); read -r b _ _ < <(eval "$4")
+    t0=$(cpu $atoll_pid); read -r a p50 p99 < <(eval "$3"); t1=$(cpu $atoll_pid)
+    u0=$(cpu $bare_pid); read -r b _ _ < <(eval "$4"); u1=$(cpu $bare_pid)
   else
-    read -r b _ _ < <(eval "$4"); t0=$(cpu); read -r a p50 p99 < <(eval "$3"); t1=$(cpu)
+    u0=$(cpu $bare_pid); read -r b _ _ < <(eval "$4"); u1=$(cpu $bare_pid)
+    t0=$(cpu $atoll_pid); read -r a p50 p99 < <(eval "$3"); t1=$(cpu $atoll_pid)
   fi
-  echo "$name $round $a $b $p50 $p99 $(awk -v t=$((t1 - t0)) -v a="$a" -v s="$seconds" 'BEGIN {printf "%.0f", t * 10000 / (a * s)}')" >> "$work/rounds.txt"
-  printf "%-11s %5s %12.0f %12.0f %20s %7.2f %8s\n" "$name" "$round" "$a" "$b" "$p50/$p99" "$(echo "$a $b" | awk '{print $1/$2}')" \
-    "$(tail -1 "$work/rounds.txt" | cut -d' ' -f7)"
+  # CPU µs per request of each server (ticks of 10 ms); the baseline's only when it is bare Kestrel.
+  local us ub
+  us=$(awk -v t=$((t1 - t0)) -v a="$a" -v s="$seconds" 'BEGIN {printf "%.0f", t * 10000 / (a * s)}')
+  ub=$([ "$name" = insert ] && echo - || awk -v t=$((u1 - u0)) -v a="$b" -v s="$seconds" 'BEGIN {printf "%.0f", t * 10000 / (a * s)}')
+  echo "$name $round $a $b $p50 $p99 $us $ub" >> "$work/rounds.txt"
+  printf "%-11s %5s %12.0f %12.0f %20s %7.2f %12s\n" "$name" "$round" "$a" "$b" "$p50/$p99" "$(echo "$a $b" | awk '{print $1/$2}')" "$us/$ub"
 }
 
 steady=$(seeded steady $rows)
@@ -91,7 +96,7 @@ fi
 point "$steady" "$warmup" >/dev/null; bare "$warmup" >/dev/null
 has many && point "$steady" "$warmup" DBS_FILE="$work/many.txt" ROWS=$many_rows >/dev/null
 has insert && wrk_run "$inserts" "$warmup" bench/rest-writes/insert.lua >/dev/null
-printf "%-11s %5s %12s %12s %20s %7s %8s\n" case round "atoll /s" "baseline /s" "atoll p50/p99" ratio "µs cpu"
+printf "%-11s %5s %12s %12s %20s %7s %12s\n" case round "atoll /s" "baseline /s" "atoll p50/p99" ratio "cpu µs a/b"
 for r in $(seq 1 "$rounds"); do
   has steady && pair steady "$r" 'point "$steady" "$seconds"' 'bare "$seconds"'
   if has after-load; then fresh=$(seeded "fresh$r" $rows); pair after-load "$r" 'point "$fresh" "$seconds"' 'bare "$seconds"'; fi
@@ -115,15 +120,15 @@ if has binding; then
   echo "end of binding runs: $(date -u '+%H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 echo
-echo "| case | Atoll /s (median) | baseline /s (median) | ratio median | ratio min–max | server CPU µs/request (median) |"
+echo "| case | Atoll /s (median) | baseline /s (median) | ratio median | ratio min–max | server CPU µs/request, Atoll / bare (medians) |"
 echo "|---|---|---|---|---|---|"
 med='function med(x, n,   i, j, t) { for (i=1;i<=n;i++) for (j=i+1;j<=n;j++) if (x[j]<x[i]) {t=x[i]; x[i]=x[j]; x[j]=t}
   return n%2 ? x[(n+1)/2] : (x[n/2]+x[n/2+1])/2 }'
 for c in steady after-load many insert; do
   has "$c" || continue
-  awk -v c="$c" "$med"' $1==c {n++; a[n]=$3; b[n]=$4; q[n]=$3/$4; u[n]=$7}
+  awk -v c="$c" "$med"' $1==c {n++; a[n]=$3; b[n]=$4; q[n]=$3/$4; u[n]=$7; v[n]=$8}
     END { base = c=="insert" ? "raw SQLite" : "bare Kestrel"; qm=med(q,n); lo=q[1]; hi=q[n]
-      printf "| %s ÷ %s | %.0f | %.0f | **%.2f** | %.2f–%.2f | %.0f |\n", c, base, med(a,n), med(b,n), qm, lo, hi, med(u,n) }' "$work/rounds.txt"
+      printf "| %s ÷ %s | %.0f | %.0f | **%.2f** | %.2f–%.2f | %.0f / %s |\n", c, base, med(a,n), med(b,n), qm, lo, hi, med(u,n), c=="insert" ? "-" : sprintf("%.0f", med(v,n)) }' "$work/rounds.txt"
 done
 if has many && has steady; then
   awk "$med"' $1=="steady" {s[$2]=$3} $1=="many" {n++; m[n]=$3; q[n]=$3/s[$2]; st[n]=s[$2]}

@@ -20,6 +20,7 @@ internal sealed class ActiveDatabase(string uuid, Database database, QueryQueue 
 {
     readonly long _grainCallEvery = Math.Max(1, (long)grainCallEvery.TotalMilliseconds);
     long _lastGrainCall = Environment.TickCount64;
+    long _lastTouch = long.MinValue;
 
     public Database Database => database;
 
@@ -47,7 +48,13 @@ internal sealed class ActiveDatabase(string uuid, Database database, QueryQueue 
 
     async Task<DatabaseReply?> RunAsync(QueryRequest request, bool direct, CancellationToken cancellationToken)
     {
-        openDatabases.Touch(uuid);
+        // The open-database budget needs recency, not every request: a write per request to its shared map was lock contention.
+        var now = Environment.TickCount64;
+        if (now - Volatile.Read(ref _lastTouch) >= 1000)
+        {
+            Volatile.Write(ref _lastTouch, now);
+            openDatabases.Touch(uuid);
+        }
         using var span = QueryTelemetry.StartQuery(uuid);
         var started = Stopwatch.GetTimestamp();
         try

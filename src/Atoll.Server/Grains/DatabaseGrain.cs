@@ -56,9 +56,9 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
 
     /// <summary>
     /// How often a direct read sends one request through the grain instead: often enough that a database read only
-    /// directly is never collected as idle (a quarter of the idle timeout), at most once a second.
+    /// directly is never collected as idle (a quarter of the idle timeout), and rarely enough to cost nothing.
     /// </summary>
-    static TimeSpan GrainCallEvery(TimeSpan idleTimeout) => TimeSpan.FromTicks(Math.Min(idleTimeout.Ticks / 4, TimeSpan.TicksPerSecond));
+    static TimeSpan GrainCallEvery(TimeSpan idleTimeout) => idleTimeout / 4;
 
     /// <summary>
     /// The engine's durability policy (with <c>WaitForUpload</c>: once the log entry is in the object store); then the
