@@ -1,12 +1,15 @@
-// Load benchmark of the binding path: the same Worker (worker.js) on workerd bound to Atoll and on
-// miniflare with its built-in D1, driven by wrk over loopback in the same run. Reports req/s and
-// p50/p99 latency per host (median of the repetitions) and Atoll ÷ miniflare ratios.
+// Load benchmark of the binding path: the same Worker (worker.js) on workerd bound to Atoll, on
+// miniflare with its built-in D1 and (with BARE_KESTREL_DLL) on workerd bound to a constant-answer
+// backend (bench/BareKestrel --shape binding: the binding's result shape, no database: the ceiling
+// workerd itself imposes), driven by wrk over loopback in the same run, hosts alternating. Reports
+// req/s and p50/p99 latency per host (median of the repetitions), Atoll ÷ miniflare and Atoll ÷ constant.
 //
 //   node bench/binding/bench.mjs [--duration 5] [--connections 32] [--repetitions 3] [--out file.json]
 // Needs: wrk on PATH, tests/compat installed (scripts/compat-install.sh), and ATOLL_SERVER_DLL pointing
 // at a Release build (bench/binding/run.sh does all three).
 
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import net from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,9 +59,22 @@ async function wrk(url, seconds) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Starts bench/BareKestrel answering in the binding's shape; returns {url, dispose}. */
+async function startConstant(dll) {
+  const port = await new Promise((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+  const child = spawn('dotnet', [dll, '--urls', `http://127.0.0.1:${port}`, '--shape', 'binding'], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    try { if ((await fetch(`${url}/query`, { method: 'POST', body: '{}' })).ok) return { url, dispose: () => child.kill() }; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill();
+  throw new Error('the constant backend did not start');
+}
+
 const script = await readFile(path.join(here, 'worker.js'), 'utf8');
 const atoll = await startAtoll();
-let workerd, oracle;
+let workerd, oracle, constant, workerdConstant;
 try {
   const database = await atoll.createDatabase('bench');
   await atoll.call('POST', `/accounts/${atoll.accountId}/d1/database/${database.uuid}/query`, { sql: `${SCHEMA[0]}; ${SCHEMA[1]}; ${SEED}` });
@@ -69,13 +85,18 @@ try {
   await db.batch([db.prepare(SCHEMA[0]), db.prepare(SCHEMA[1]), db.prepare(SEED)]);
 
   const hosts = { atoll: workerd.url, miniflare: oracle.url };
+  if (process.env.BARE_KESTREL_DLL) {
+    constant = await startConstant(process.env.BARE_KESTREL_DLL);
+    workerdConstant = await startWorkerd({ script, d1: { DB: { backend: constant.url, headers: bindingHeaders({ accountId: atoll.accountId, database: 'constant', token: 'constant' }) } } });
+    hosts.constant = workerdConstant.url;
+  }
   const results = {};
   for (const workload of ['read', 'insert']) {
-    results[workload] = { atoll: [], miniflare: [] };
+    results[workload] = Object.fromEntries(Object.keys(hosts).map((host) => [host, []]));
     for (const [host, origin] of Object.entries(hosts)) await wrk(`${origin}/${workload}`, 1); // warm-up
     for (let i = 0; i < repetitions; i++) {
       // Alternate the order so drift on the shared machine does not favour one host.
-      const order = i % 2 === 0 ? ['miniflare', 'atoll'] : ['atoll', 'miniflare'];
+      const order = i % 2 === 0 ? Object.keys(hosts).reverse() : Object.keys(hosts);
       for (const host of order) results[workload][host].push(await wrk(`${hosts[host]}/${workload}`, duration));
     }
   }
@@ -91,6 +112,13 @@ try {
         p50: +(m.atoll.p50 / m.miniflare.p50).toFixed(2),            // < 1: Atoll answers faster
         p99: +(m.atoll.p99 / m.miniflare.p99).toFixed(2),
       },
+      // ≤ 1: the share of workerd's own ceiling (a backend that answers at once) that Atoll reaches.
+      ...(m.constant ? { ofConstant: { rps: +(m.atoll.rps / m.constant.rps).toFixed(2) } } : {}),
+      // Per repetition, Atoll ÷ miniflare and Atoll ÷ constant (alternating order, so each pair is adjacent in time).
+      perRepetition: byHost.atoll.map((r, i) => ({
+        miniflare: +(r.rps / byHost.miniflare[i].rps).toFixed(2),
+        ...(byHost.constant ? { constant: +(r.rps / byHost.constant[i].rps).toFixed(2) } : {}),
+      })),
     };
   }
   const report = { date: new Date().toISOString(), duration, connections, repetitions, summary, runs: results };
@@ -98,6 +126,8 @@ try {
   if (options.out) await writeFile(options.out, JSON.stringify(report, null, 2));
 } finally {
   await workerd?.dispose();
+  await workerdConstant?.dispose();
+  constant?.dispose();
   await oracle?.dispose();
   await atoll.dispose();
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Atoll.Engine.ChangeLog;
 using Atoll.Engine.Connections;
 using Atoll.Engine.Dump;
+using Atoll.Engine.Execution;
 using Atoll.Engine.Import;
 
 namespace Atoll.Engine;
@@ -20,6 +21,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
 {
     readonly SemaphoreSlim _writeGate = new(1, 1);
     readonly DatabaseLog? _log;
+    readonly KnownWrites _knownWrites = new();
     Connection _writer;
     ReaderPool _readers;
     bool _disposed;
@@ -119,17 +121,27 @@ public sealed class Database : IDisposable, IAsyncDisposable
     public EncodedResult? TryExecuteRead(QueryRequest request, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // A read-only token's request always tries a reader: that is where it learns it may not write.
+        if (IsKnownWrite(request)) return null;
         var readers = _readers;
         var reader = readers.Rent(cancellationToken);
         try
         {
-            return reader.Executor.TryExecuteReadOnly(request, cancellationToken);
+            var result = reader.Executor.TryExecuteReadOnly(request, cancellationToken);
+            if (result is null && reader.Executor.WriteText is { } write) _knownWrites.Add(write);
+            return result;
         }
         finally
         {
             readers.Return(reader);
         }
     }
+
+    /// <summary>
+    /// True when a reader already found a statement of <paramref name="request"/> to write: <see cref="TryExecuteRead"/>
+    /// would return null at once, so an owner that queues reads can send it to the writer without taking a reader slot.
+    /// </summary>
+    public bool IsKnownWrite(QueryRequest request) => !request.ReadOnly && _knownWrites.Contains(request);
 
     /// <summary>Runs the request on the writer, in one transaction rolled back whole on any error; durably logged before it returns.</summary>
     /// <exception cref="D1Exception">The SQL failed; nothing it did was kept.</exception>

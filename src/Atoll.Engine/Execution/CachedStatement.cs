@@ -16,12 +16,20 @@ internal sealed class CachedStatement(string sql, sqlite3_stmt handle, bool isPr
 /// <summary>Column names of a statement, encoded once and re-encoded only when the schema changes them.</summary>
 internal sealed class ColumnNames
 {
+    const int Reprepare = 5; // SQLITE_STMTSTATUS_REPREPARE: how often SQLite recompiled the statement (a schema change)
+
     byte[][] _raw = [];
     JsonEncodedText[] _encoded = [];
+    int _reprepares = -1;
 
     public ReadOnlySpan<JsonEncodedText> Get(sqlite3_stmt statement)
     {
+        // Names are fixed when the statement is compiled: while SQLite has not recompiled it, the cached ones hold
+        // (one native call instead of reading and comparing every name on every run).
+        var reprepares = raw.sqlite3_stmt_status(statement, Reprepare, 0);
+        if (reprepares == _reprepares) return _encoded;
         var count = raw.sqlite3_column_count(statement);
+        _reprepares = reprepares;
         if (!Matches(statement, count))
         {
             _raw = new byte[count][];

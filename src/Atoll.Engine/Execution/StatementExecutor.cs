@@ -25,6 +25,9 @@ internal sealed class StatementExecutor
     ArrayBufferWriter<byte> _buffer = new(InitialCapacity);
     bool _typedReals;
 
+    /// <summary>After <see cref="TryExecuteReadOnly"/> returned null: the SQL text that writes (null when none was told apart).</summary>
+    public string? WriteText { get; private set; }
+
     public StatementExecutor(Connection connection)
     {
         _connection = connection;
@@ -37,6 +40,7 @@ internal sealed class StatementExecutor
     /// </summary>
     public EncodedResult? TryExecuteReadOnly(QueryRequest request, CancellationToken cancellation)
     {
+        WriteText = null;
         _connection.BeginRequest(cancellation);
         // A read-only token's request never leaves this reader: the authorizer refuses every write and setting as it prepares.
         _connection.Authorizer.ReadOnly = request.ReadOnly;
@@ -149,12 +153,17 @@ internal sealed class StatementExecutor
                     return false; // may depend on an earlier statement (CREATE then INSERT): let the writer run it in order
                 }
                 any = true;
-                if (prepared.Handle is null) return false; // a PRAGMA, left unprepared: the writer runs it
+                if (prepared.Handle is null)
+                {
+                    WriteText = statement.Sql;
+                    return false; // a PRAGMA, left unprepared: the writer runs it
+                }
                 _prepared.Add(prepared);
                 _preparedPerText[^1]++;
                 if ((prepared.IsPragma && !request.ReadOnly) || !prepared.IsReadOnly)
                 {
                     if (request.ReadOnly) throw new D1Exception(D1ErrorCode.Authentication, ErrorFactory.ReadOnlyToken);
+                    WriteText = statement.Sql;
                     return false;
                 }
             }

@@ -25,11 +25,12 @@ namespace Atoll.Server.Grains;
 public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
     ILogger<DatabaseGrain> logger, QueryStats queryStats, ChangeLogSettings changeLogs, IOptions<TimeTravelOptions> timeTravel,
     TimeProvider clock, OpenDatabases openDatabases, IOptions<AtollServerOptions> serverOptions, QueryActivity activity,
-    QueryTelemetry telemetry, IOptions<ReplicationOptions> replication) : Grain, IDatabaseGrain
+    QueryTelemetry telemetry, IOptions<ReplicationOptions> replication, DatabaseGrains grains) : Grain, IDatabaseGrain
 {
     readonly QueryQueue _queue = new(engineOptions.Value.ReaderCount, serverOptions.Value.MaxQueuedRequests, serverOptions.Value.MaxQueueWait, activity);
     readonly RestoreRateLimit _restores = new(timeTravel.Value.RestoresPerWindow, timeTravel.Value.RestoreWindow, clock);
     Database? _database;
+    ActiveDatabase? _active; // the query path, published for direct reads while the database is open
     bool _deleted;
     long _durable = -1; // the newest commit acknowledged as durable: replicas never go beyond it
     IReplicaGrain[] _replicas = [];
@@ -41,6 +42,9 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         // Rebuilds the file from its change log (local, else the object store) when it is missing or behind.
         _database = await Database.OpenAsync(files.File(uuid), engineOptions.Value, changeLogs.For(uuid), cancellationToken);
         openDatabases.Touch(uuid);
+        var database = _database;
+        _active = new ActiveDatabase(uuid, database, _queue, (bookmark, token) => Durable(database, bookmark, token),
+            GrainCallEvery(serverOptions.Value.IdleTimeout), activity, queryStats, telemetry, openDatabases);
         logger.LogDebug("Opened database {Uuid}", uuid);
         if (_database.HasChangeLog)
         {
@@ -50,7 +54,14 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
             _durable = _database.CurrentBookmark.Sequence;
             if (await catalog.FindDatabaseByUuidAsync(uuid, cancellationToken) is { ReadReplication: "auto" }) await SetReplication(true);
         }
+        grains.Active.Publish(uuid, _active);
     }
+
+    /// <summary>
+    /// How often a direct read sends one request through the grain instead: often enough that a database read only
+    /// directly is never collected as idle (a quarter of the idle timeout), and rarely enough to cost nothing.
+    /// </summary>
+    static TimeSpan GrainCallEvery(TimeSpan idleTimeout) => idleTimeout / 4;
 
     /// <summary>
     /// The engine's durability policy (with <c>WaitForUpload</c>: once the log entry is in the object store); then the
@@ -168,12 +179,14 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
                 logger.LogWarning(ex, "Could not measure database {Uuid} before closing it", this.GetPrimaryKeyString());
             }
         }
+        Withdraw();
         if (_database is not null)
         {
-            await _queue.DrainAsync(); // reads run off the turn: let them finish before their connections close
+            await _queue.DrainAsync(); // reads run off the turn (or directly): let them finish before their connections close
             await _database.DisposeAsync();
         }
         _database = null;
+        _active = null;
         openDatabases.Closed(this.GetPrimaryKeyString());
         NativeHeap.TrimSoon(TimeSpan.FromSeconds(2));
     }
@@ -186,66 +199,16 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
 
     public async Task<DatabaseReply> Query(QueryRequest request, CancellationToken cancellationToken)
     {
-        var database = Open();
-        var uuid = this.GetPrimaryKeyString();
-        openDatabases.Touch(uuid);
-        using var span = QueryTelemetry.StartQuery(uuid);
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            var result = await ReadAsync(database, request, cancellationToken);
-            if (result is null)
-            {
-                result = await WriteAsync(database, request, cancellationToken);
-                await Durable(database, result.Bookmark, cancellationToken);
-            }
-            else
-            {
-                // An output gate: a read is answered only once the commits it saw are durable (immediate when they are).
-                await database.SyncLogAsync(result.Bookmark);
-            }
-            queryStats.Record(uuid, request.Statements, result.Totals);
-            telemetry.Query(uuid, request.Statements, started, result.Totals, null, span);
-            return new DatabaseReply(result.Json, null, null, result.Bookmark.ToString());
-        }
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is D1Exception or OperationCanceledException)
-        {
-            activity.CallerCancelled(); // nobody reads this answer; what counts is that the statement stopped
-            throw new OperationCanceledException("The caller cancelled the query.", ex, cancellationToken);
-        }
-        catch (D1Exception ex)
-        {
-            // Another owner published first: this activation steps down, and the next one rebuilds from the store.
-            if (database.Fenced is not null) DeactivateOnIdle();
-            telemetry.Query(uuid, request.Statements, started, null, ex, span);
-            return DatabaseReply.Failure(ex, database.CurrentBookmark.ToString());
-        }
+        var reply = await (_active ?? throw new D1Exception(D1ErrorCode.NotFound, "Not Found")).QueryAsync(request, cancellationToken);
+        // Another owner published first: this activation steps down, and the next one rebuilds from the store.
+        if (!reply.Success && _database?.Fenced is not null) DeactivateOnIdle();
+        return reply;
     }
 
-    /// <summary>Runs the request on a reader, off the activation's turn; null when it writes (nothing ran).</summary>
-    async Task<EncodedResult?> ReadAsync(Database database, QueryRequest request, CancellationToken cancellationToken)
+    /// <summary>Direct reads stop finding this database (those already in flight hold reader slots, which drain waits for).</summary>
+    void Withdraw()
     {
-        using var slot = await _queue.EnterReadAsync(cancellationToken);
-        activity.ReadStarted();
-        try
-        {
-            return await Task.Run(() => database.TryExecuteRead(request, cancellationToken), CancellationToken.None);
-        }
-        finally
-        {
-            activity.ReadEnded();
-        }
-    }
-
-    /// <summary>Runs the request on the writer, off the activation's turn, and waits for its log entry to be synced.</summary>
-    async Task<EncodedResult> WriteAsync(Database database, QueryRequest request, CancellationToken cancellationToken)
-    {
-        EncodedResult result;
-        using (await _queue.EnterWriteAsync(cancellationToken))
-            result = await Task.Run(() => database.ExecuteWriteUnsynced(request, cancellationToken), CancellationToken.None);
-        // Outside the slot: the next write commits while this one's log entry syncs, and one sync covers both.
-        await database.SyncLogAsync(result.Bookmark);
-        return result;
+        if (_active is { } active) grains.Active.Withdraw(this.GetPrimaryKeyString(), active);
     }
 
     public async Task<ImportReply> Import(string path, CancellationToken cancellationToken)
@@ -335,10 +298,12 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
     {
         _replicas = [];
         foreach (var replica in ReplicaGrains()) await replica.Drop(); // before the files go: they read this database's log
+        Withdraw();
         await _queue.DrainAsync(); // queries in flight finish first; none start after (the slots are kept)
         _deleted = true;
         if (_database is not null) await _database.DisposeAsync();
         _database = null;
+        _active = null;
         var uuid = this.GetPrimaryKeyString();
         await Database.DeleteAsync(files.File(uuid), changeLogs.For(uuid));
         DeactivateOnIdle();

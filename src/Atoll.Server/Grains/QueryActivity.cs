@@ -13,6 +13,7 @@ public sealed class QueryActivity
     long _shedQueueFull;
     long _shedQueuedTooLong;
     long _cancelled;
+    long _directReads;
 
     /// <summary>Requests waiting for a busy database right now.</summary>
     public long Queued => Interlocked.Read(ref _queued);
@@ -35,6 +36,9 @@ public sealed class QueryActivity
     /// <summary>Requests whose caller cancelled or disconnected, and whose work was stopped.</summary>
     public long Cancelled => Interlocked.Read(ref _cancelled);
 
+    /// <summary>Reads answered without a grain call (their database's grain active in this process).</summary>
+    public long DirectReads => Interlocked.Read(ref _directReads);
+
     internal void ReadStarted()
     {
         var running = Interlocked.Increment(ref _readsRunning);
@@ -49,6 +53,8 @@ public sealed class QueryActivity
     internal void RefusedQueueFull() => Interlocked.Increment(ref _shedQueueFull);
 
     internal void RefusedQueuedTooLong() => Interlocked.Increment(ref _shedQueuedTooLong);
+
+    internal void ReadDirect() => Interlocked.Increment(ref _directReads);
 
     internal void CallerCancelled() => Interlocked.Increment(ref _cancelled);
 }

@@ -15,11 +15,44 @@ internal sealed class QueryQueue(int readers, int maxQueued, TimeSpan maxWait, Q
 {
     readonly SemaphoreSlim _reads = new(readers, readers);
     readonly SemaphoreSlim _write = new(1, 1);
+    readonly CancellationTokenSource _draining = new();
     int _queued;
 
     /// <summary>Waits for a reader slot; dispose the result to give it back.</summary>
     /// <exception cref="D1Exception">The queue is full, or the wait took longer than allowed (<see cref="D1ErrorCode.Overloaded"/>).</exception>
     public ValueTask<Slot> EnterReadAsync(CancellationToken cancellationToken) => EnterAsync(_reads, cancellationToken);
+
+    /// <summary>
+    /// <see cref="EnterReadAsync"/> for a read that bypasses the grain: null, holding nothing, once the queue drains
+    /// (the grain is closing), also while waiting, so the caller can fall back to the grain instead of waiting for a slot
+    /// that will never come back.
+    /// </summary>
+    public async ValueTask<Slot?> TryEnterDirectReadAsync(CancellationToken cancellationToken)
+    {
+        var draining = _draining.Token;
+        if (draining.IsCancellationRequested) return null;
+        Slot slot;
+        if (_reads.Wait(0, CancellationToken.None))
+        {
+            slot = new Slot(_reads);
+        }
+        else
+        {
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, draining);
+            try
+            {
+                slot = await EnterAsync(_reads, either.Token);
+            }
+            catch (OperationCanceledException) when (draining.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+        // Drain began before the slot was taken: give it back at once (the drain needs it) and let the grain answer.
+        if (!draining.IsCancellationRequested) return slot;
+        slot.Dispose();
+        return null;
+    }
 
     /// <summary>Waits for the write slot (the single writer); dispose the result to give it back.</summary>
     /// <exception cref="D1Exception">The queue is full, or the wait took longer than allowed (<see cref="D1ErrorCode.Overloaded"/>).</exception>
@@ -34,6 +67,7 @@ internal sealed class QueryQueue(int readers, int maxQueued, TimeSpan maxWait, Q
     /// </summary>
     public async Task DrainAsync()
     {
+        await _draining.CancelAsync(); // direct reads stop entering and waiting, and go through the grain
         await _write.WaitAsync();
         for (var i = 0; i < readers; i++) await _reads.WaitAsync();
     }

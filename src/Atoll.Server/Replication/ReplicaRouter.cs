@@ -31,6 +31,9 @@ public sealed class ReplicaRouter(IGrainFactory grains, DatabaseGrains primaries
                 wait = TimeSpan.Zero; // one bounded wait per query, not one per replica
             }
         }
+        // A read of a database whose grain is active in this process skips the grain call (a quarter of a point read's
+        // CPU); writes, and databases closed or owned elsewhere, go through the grain.
+        if (primaries.Active.Find(database.Uuid) is { } local && await local.TryReadDirectAsync(request, cancellationToken) is { } direct) return direct;
         // A cluster retries it on the database's next owner when its node goes away, as far as that is safe.
         var primary = primaries.Get(database.Uuid);
         return await failover.RunAsync(() => request.CannotWrite, ct => new ValueTask<DatabaseReply>(primary.Query(request, ct)), cancellationToken);
