@@ -74,6 +74,7 @@ public static class AtollApp
         builder.Services.AddSingleton(Options.Create(replication));
         builder.Services.AddSingleton<ReplicaRouter>();
         builder.Services.AddSingleton<ReplicationCounters>();
+        builder.Services.AddSingleton<ReplicaLags>();
         builder.Services.AddSingleton<ICatalog>(_ => new SqliteCatalog(Path.GetFullPath(options.DataDirectory)));
         builder.Services.AddSingleton<DatabaseFiles>();
         builder.Services.AddSingleton<TokenAuthenticator>();
