@@ -124,7 +124,7 @@ internal sealed class LogShipper : IAsyncDisposable
             Epoch = await RetryAsync(ct => _fence.ClaimAsync(_options.ObjectPrefix, ct)).ConfigureAwait(false);
             if (Shipped == long.MinValue) Interlocked.Exchange(ref _shipped, await RetryAsync(RemoteTipAsync).ConfigureAwait(false));
             if (Fenced is not null) return;
-            await RetryAsync(QueueMissingSnapshotsAsync).ConfigureAwait(false);
+            if (!_options.IsNew) await RetryAsync(QueueMissingSnapshotsAsync).ConfigureAwait(false); // a new database's are queued as taken
             while (!_stop.IsCancellationRequested)
             {
                 var entry = await ShipNextEntryAsync().ConfigureAwait(false);
