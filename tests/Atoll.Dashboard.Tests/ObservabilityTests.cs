@@ -139,7 +139,8 @@ public sealed partial class ObservabilityTests
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var open = new Atoll.Server.Hosting.OpenDatabases(null!, Options.Create(new Atoll.Server.Hosting.AtollServerOptions()),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Atoll.Server.Hosting.OpenDatabases>.Instance);
-        var metrics = new ServerMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), open, new Atoll.Server.Grains.QueryActivity());
+        var metrics = new ServerMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), open, new Atoll.Server.Grains.QueryActivity(),
+            new Atoll.Server.Replication.ReplicaLags(), TimeProvider.System);
         var totals = new QueryTotals(5, 0, 5, false, 8192, 1, true);
         Statement[] statements = [new("SELECT *\n  FROM t WHERE x = ?", [])];
 

@@ -29,8 +29,9 @@ internal sealed class DatabaseLog : IAsyncDisposable
         _options = options;
         Store = LogStore.Open(databasePath, options);
         if (options.ObjectStore is not null)
+            // A database created just now has nothing in the store: no need to ask (its first commit waits for the shipper).
             Shipper = new LogShipper(Store, options, Counters, Store.Index.LastSequence,
-                Store.CleanClose is { Shipped: >= 0 } clean ? clean.Shipped : null);
+                options.IsNew && Store.Index.LastSequence < 0 ? -1 : Store.CleanClose is { Shipped: >= 0 } clean ? clean.Shipped : null);
         // Entries are shipped only once synced: the store never holds a commit the local log could lose.
         _groupCommit = new GroupCommit(Store.Index.LastSequence, SyncSegments, upTo => Shipper?.Durable(upTo));
         Snapshots = new SnapshotSchedule(Store, options, Counters, sequence => Shipper?.Snapshot(sequence));

@@ -5,7 +5,7 @@ namespace Atoll.Engine.ChangeLog;
 
 /// <summary>
 /// Publishes a database's log entries to the object store in sequence order, under the owner's epoch, and uploads its
-/// snapshots once the entry they belong to is published. The queue is a position — "durable up to N, shipped up to M" —
+/// snapshots once the entry they belong to is published (a baseline's snapshot before its entry: replay starts there). The queue is a position — "durable up to N, shipped up to M" —
 /// and each entry is read back from the local log when its turn comes, so memory stays flat however long the store is
 /// unreachable; retries back off from 100 ms to 5 s. A publish another owner got to first fences this one: it stops,
 /// and what it had not yet published is never acknowledged.
@@ -23,6 +23,7 @@ internal sealed class LogShipper : IAsyncDisposable
     readonly SemaphoreSlim _signal = new(0);
     readonly Lock _lock = new();
     readonly SortedSet<long> _snapshots = [];
+    readonly HashSet<long> _uploadedWithEntry = [];
     readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
     readonly CancellationTokenSource _stop = new();
     readonly Task _loop;
@@ -123,7 +124,7 @@ internal sealed class LogShipper : IAsyncDisposable
             Epoch = await RetryAsync(ct => _fence.ClaimAsync(_options.ObjectPrefix, ct)).ConfigureAwait(false);
             if (Shipped == long.MinValue) Interlocked.Exchange(ref _shipped, await RetryAsync(RemoteTipAsync).ConfigureAwait(false));
             if (Fenced is not null) return;
-            await RetryAsync(QueueMissingSnapshotsAsync).ConfigureAwait(false);
+            if (!_options.IsNew) await RetryAsync(QueueMissingSnapshotsAsync).ConfigureAwait(false); // a new database's are queued as taken
             while (!_stop.IsCancellationRequested)
             {
                 var entry = await ShipNextEntryAsync().ConfigureAwait(false);
@@ -144,6 +145,22 @@ internal sealed class LogShipper : IAsyncDisposable
         lock (_lock) durable = _durable;
         if (Shipped >= durable) return null;
         if (_log.Index.After(Shipped) is not { } position || position.Sequence > durable) return null;
+        // A baseline's history starts from its snapshot, so the snapshot goes first: once the entry is published (and
+        // anything after it acknowledged) the store can rebuild from it, and an upload cut short is redone here.
+        if (position.Kind == LogEntryKind.Baseline)
+        {
+            if (!await RetryAsync(ct => CreateBaselineSnapshotAsync(position.Sequence, ct)).ConfigureAwait(false))
+            {
+                Fence($"another owner stored a different snapshot for baseline {position.Sequence} of this database: this copy no " +
+                    $"longer owns it (epoch {Epoch}); its commits from {position.Sequence} on were not acknowledged as uploaded.");
+                return false;
+            }
+            lock (_lock)
+            {
+                _snapshots.Remove(position.Sequence);
+                _uploadedWithEntry.Add(position.Sequence); // told about it (again) after: not uploaded a second time
+            }
+        }
         // Read back from the local log (the queue holds no pages) and stamped with this owner's epoch.
         var entry = LogStore.Read(position) with { Epoch = Epoch };
         var bytes = entry.Encode();
@@ -175,14 +192,48 @@ internal sealed class LogShipper : IAsyncDisposable
         {
             if (_snapshots.Count == 0 || _snapshots.Min > Shipped) return false;
             sequence = _snapshots.Min;
+            if (_uploadedWithEntry.Remove(sequence))
+            {
+                _snapshots.Remove(sequence);
+                return true;
+            }
         }
-        await RetryAsync(async ct =>
-        {
-            await using var file = _log.Snapshots.OpenLocal(sequence);
-            if (file is not null) await _store.PutAsync(_log.Snapshots.Key(sequence), file, ct).ConfigureAwait(false);
-            return true;
-        }).ConfigureAwait(false);
+        await RetryAsync(ct => UploadSnapshotAsync(sequence, ct)).ConfigureAwait(false);
         lock (_lock) _snapshots.Remove(sequence);
+        return true;
+    }
+
+    // Creates the baseline's snapshot object, or finds it there already: ours (an earlier try, or a run before a restart)
+    // when its bytes are the local snapshot's; another owner's baseline at this sequence otherwise (false).
+    async Task<bool> CreateBaselineSnapshotAsync(long sequence, CancellationToken cancellationToken)
+    {
+        await using var file = _log.Snapshots.OpenLocal(sequence);
+        if (file is null) return true; // expired meanwhile: nothing to replay from it any more
+        var key = _log.Snapshots.Key(sequence);
+        if (await _store.PutIfAbsentAsync(key, file, cancellationToken).ConfigureAwait(false)) return true;
+        await using var existing = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? throw new IOException($"{key} was reported present, then could not be read"); // retried
+        file.Position = 0;
+        return await SameBytesAsync(file, existing, cancellationToken).ConfigureAwait(false);
+    }
+
+    static async Task<bool> SameBytesAsync(Stream a, Stream b, CancellationToken cancellationToken)
+    {
+        var left = new byte[1 << 16];
+        var right = new byte[1 << 16];
+        while (true)
+        {
+            var read = await a.ReadAtLeastAsync(left, left.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            var other = await b.ReadAtLeastAsync(right, right.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (read != other || !left.AsSpan(0, read).SequenceEqual(right.AsSpan(0, other))) return false;
+            if (read == 0) return true;
+        }
+    }
+
+    async Task<bool> UploadSnapshotAsync(long sequence, CancellationToken cancellationToken)
+    {
+        await using var file = _log.Snapshots.OpenLocal(sequence);
+        if (file is not null) await _store.PutAsync(_log.Snapshots.Key(sequence), file, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

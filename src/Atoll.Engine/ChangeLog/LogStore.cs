@@ -109,16 +109,19 @@ internal sealed class LogStore : IDisposable
 
     /// <summary>
     /// Brings a database's history back from the object store when its local files are gone: every entry into a local
-    /// segment, up to the first hole (what lies beyond it was never acknowledged and is removed), and the newest snapshot.
+    /// segment, up to the first hole (what lies beyond it was never acknowledged and is removed), and the newest snapshot
+    /// that hashes to what the log recorded at its sequence (a torn one, left by an upload cut short, is passed over).
     /// </summary>
     public static async Task HydrateAsync(string databasePath, ChangeLogOptions options, CancellationToken cancellationToken)
     {
         var store = options.ObjectStore!;
         var folder = FolderOf(databasePath);
         var segments = new LogSegments(LogFolder(folder));
+        var recorded = new Dictionary<long, ulong>();
         try
         {
             var local = segments.Scan();
+            foreach (var position in local) recorded[position.Sequence] = position.ChecksumAfter;
             var last = local.Count > 0 ? local[^1].Sequence : -1;
             var checksum = local.Count > 0 ? local[^1].ChecksumAfter : 0UL;
             var keys = await store.ListAsync($"{options.ObjectPrefix}log/", cancellationToken).ConfigureAwait(false);
@@ -141,6 +144,7 @@ internal sealed class LogStore : IDisposable
                     break;
                 }
                 segments.Append(entry);
+                recorded[sequence] = entry.ChecksumAfter;
                 last = sequence;
                 checksum = entry.ChecksumAfter;
             }
@@ -152,17 +156,26 @@ internal sealed class LogStore : IDisposable
         LogIndexFile.Invalidate(LogFolder(folder));
         var snapshots = new SnapshotStore(Path.Combine(folder, "snapshots"), store, options.ObjectPrefix);
         var remote = await snapshots.RemoteAsync(cancellationToken).ConfigureAwait(false);
-        if (remote.Count == 0 || snapshots.Local().Contains(remote[^1])) return;
-        Directory.CreateDirectory(snapshots.Folder);
-        await using var source = await store.GetAsync(snapshots.Key(remote[^1]), cancellationToken).ConfigureAwait(false);
-        if (source is null) return;
-        var path = snapshots.LocalPath(remote[^1]);
-        await using (var file = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write))
+        for (var i = remote.Count - 1; i >= 0; i--)
         {
-            await source.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
-            file.Flush(flushToDisk: true);
+            if (snapshots.Local().Contains(remote[i])) return;
+            Directory.CreateDirectory(snapshots.Folder);
+            var path = snapshots.LocalPath(remote[i]);
+            await using (var source = await store.GetAsync(snapshots.Key(remote[i]), cancellationToken).ConfigureAwait(false))
+            {
+                if (source is null) continue;
+                await using var file = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write);
+                await source.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
+            if (recorded.TryGetValue(remote[i], out var expected) && !Reconstruction.SnapshotMatches(path + ".tmp", expected))
+            {
+                File.Delete(path + ".tmp"); // torn: left as it is (it may be another owner's upload under way); an older one serves
+                continue;
+            }
+            File.Move(path + ".tmp", path, overwrite: true);
+            return;
         }
-        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     /// <summary>Drops the history before <paramref name="keepFrom"/> (a snapshot): local segments and snapshots, then the store's copies.</summary>

@@ -8,37 +8,54 @@ namespace Atoll.Engine.ChangeLog;
 internal static class Reconstruction
 {
     /// <summary>Writes the state at <paramref name="target"/> to <paramref name="output"/> and returns its page checksum.</summary>
+    /// <remarks>
+    /// A snapshot that does not hash to what the log recorded at its sequence (an upload cut short left a torn object
+    /// behind) is passed over for the next older one: a history whose entries are all there still rebuilds.
+    /// </remarks>
     /// <exception cref="D1Exception">No snapshot reaches back that far, or the log has a gap.</exception>
-    /// <exception cref="InvalidDataException">The result does not match the recorded checksum.</exception>
+    /// <exception cref="InvalidDataException">The result does not match the recorded checksum, or no usable snapshot is left.</exception>
     public static async Task<PageChecksum> BuildAsync(LogStore log, long target, string output, CancellationToken cancellationToken)
     {
         var targetPosition = log.Index.Find(target)
             ?? throw new D1Exception(D1ErrorCode.BadRequest, $"No change-log entry for bookmark sequence {target}.");
-        var snapshots = log.Snapshots.Local().Concat(await log.Snapshots.RemoteAsync(cancellationToken).ConfigureAwait(false)).Distinct();
-        var start = snapshots.Where(s => s <= target).DefaultIfEmpty(-1).Max();
-        if (start < 0) throw new D1Exception(D1ErrorCode.BadRequest, $"No snapshot at or before sequence {target}: it is beyond retention.");
-        var entries = log.Index.Range(start, target);
-        for (var i = 0; i < entries.Count; i++)
-            if (entries[i].Sequence != (i == 0 ? start : entries[i - 1].Sequence) + 1)
-                throw new D1Exception(D1ErrorCode.BadRequest, $"The change log between {start} and {target} has a gap: it cannot be replayed.");
-        var lastRestore = entries.LastOrDefault(e => e.Kind == LogEntryKind.Restore);
-        if (lastRestore is not null)
+        var snapshots = log.Snapshots.Local().Concat(await log.Snapshots.RemoteAsync(cancellationToken).ConfigureAwait(false))
+            .Distinct().Where(s => s <= target).OrderDescending().ToList();
+        if (snapshots.Count == 0) throw new D1Exception(D1ErrorCode.BadRequest, $"No snapshot at or before sequence {target}: it is beyond retention.");
+        List<long> torn = [];
+        foreach (var start in snapshots)
         {
-            // State after an in-place restore = the state it restored, with its own page 1 (the new sequence) on top.
-            await BuildAsync(log, lastRestore.TargetSequence, output, cancellationToken).ConfigureAwait(false);
-            entries = [.. entries.Where(e => e.Sequence >= lastRestore.Sequence)];
+            var entries = log.Index.Range(start, target);
+            for (var i = 0; i < entries.Count; i++)
+                if (entries[i].Sequence != (i == 0 ? start : entries[i - 1].Sequence) + 1)
+                    throw new D1Exception(D1ErrorCode.BadRequest, $"The change log between {start} and {target} has a gap: it cannot be replayed.");
+            var lastRestore = entries.LastOrDefault(e => e.Kind == LogEntryKind.Restore);
+            if (lastRestore is not null)
+            {
+                // State after an in-place restore = the state it restored, with its own page 1 (the new sequence) on top.
+                await BuildAsync(log, lastRestore.TargetSequence, output, cancellationToken).ConfigureAwait(false);
+                entries = [.. entries.Where(e => e.Sequence >= lastRestore.Sequence)];
+            }
+            else
+            {
+                await log.Snapshots.CopyToAsync(start, output, cancellationToken).ConfigureAwait(false);
+            }
+            using var applier = PageApplier.Open(output, PageSizeOf(output));
+            if (lastRestore is null && log.Index.Find(start) is { } at && applier.Checksum.Value != at.ChecksumAfter)
+            {
+                torn.Add(start);
+                continue;
+            }
+            foreach (var position in entries) applier.Apply(position.Kind == LogEntryKind.Baseline ? BaselineOf(position) : LogStore.Read(position));
+            applier.Flush();
+            if (applier.Checksum.Value != targetPosition.ChecksumAfter)
+                throw new InvalidDataException($"rebuilt state at {target} has checksum {applier.Checksum.Value:x16}, the log recorded {targetPosition.ChecksumAfter:x16}");
+            return applier.Checksum;
         }
-        else
-        {
-            await log.Snapshots.CopyToAsync(start, output, cancellationToken).ConfigureAwait(false);
-        }
-        using var applier = PageApplier.Open(output, PageSizeOf(output));
-        foreach (var position in entries) applier.Apply(position.Kind == LogEntryKind.Baseline ? BaselineOf(position) : LogStore.Read(position));
-        applier.Flush();
-        if (applier.Checksum.Value != targetPosition.ChecksumAfter)
-            throw new InvalidDataException($"rebuilt state at {target} has checksum {applier.Checksum.Value:x16}, the log recorded {targetPosition.ChecksumAfter:x16}");
-        return applier.Checksum;
+        throw new InvalidDataException($"no snapshot at or before {target} matches its log entry (torn: {string.Join(", ", torn)}): the state cannot be rebuilt.");
     }
+
+    /// <summary>True when the snapshot file at <paramref name="path"/> hashes to <paramref name="expected"/>, the checksum the log recorded at its sequence.</summary>
+    public static bool SnapshotMatches(string path, ulong expected) => PageChecksum.OfFile(path, PageSizeOf(path)).Value == expected;
 
     // A baseline has no pages to read: its position says all the applier checks.
     static LogEntry BaselineOf(LogPosition position) => new(position.Sequence, position.CommitTimeMs, LogEntryKind.Baseline,

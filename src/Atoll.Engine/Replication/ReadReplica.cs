@@ -44,6 +44,9 @@ public sealed class ReadReplica : IDisposable
     /// <summary>When the primary made the last applied commit (unknown after a restart until the next apply: the file's time).</summary>
     public DateTimeOffset AppliedCommitTime { get; private set; }
 
+    /// <summary>The primary's commit times (ms since the epoch) of the entries the last batch applied.</summary>
+    public IReadOnlyList<long> LastBatchCommitTimesMs { get; private set; } = [];
+
     static string MarkerPath(string path) => path + ".applying";
 
     /// <summary>
@@ -147,6 +150,7 @@ public sealed class ReadReplica : IDisposable
             File.Delete(MarkerPath(Path));
             _state.Sequence = entries[^1].Sequence;
             AppliedCommitTime = DateTimeOffset.FromUnixTimeMilliseconds(entries[^1].CommitTimeMs);
+            LastBatchCommitTimesMs = [.. entries.Select(e => e.CommitTimeMs)];
             _readers = new ReaderPool(Path, _options, _state);
         }
         finally

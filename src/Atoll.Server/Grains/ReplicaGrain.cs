@@ -1,8 +1,10 @@
 using Atoll.Engine;
 using Atoll.Engine.Replication;
+using Atoll.Server.Analytics;
 using Atoll.Server.Catalog;
 using Atoll.Server.Cluster;
 using Atoll.Server.Hosting;
+using Atoll.Server.Observability;
 using Atoll.Server.Replication;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +23,8 @@ namespace Atoll.Server.Grains;
 /// </remarks>
 [RegionPlacement]
 public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions<EngineOptions> engineOptions,
-    IOptions<ReplicationOptions> options, TimeProvider clock, ReplicationCounters counters, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
+    IOptions<ReplicationOptions> options, TimeProvider clock, ReplicationCounters counters, ReplicaLags lags, ServerMetrics metrics,
+    QueryStats queryStats, QueryTelemetry telemetry, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {
     readonly CancellationTokenSource _stop = new();
     readonly Pulse _wake = new();
@@ -29,6 +32,7 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
     ReadReplica? _replica;
     Task _loop = Task.CompletedTask;
     long _known = long.MaxValue; // the primary's newest durable commit as last heard; unknown at first, so the loop asks
+    long? _behindSinceMs; // when the oldest commit not applied yet was made (or first heard of), while behind
     bool _dropped;
 
     string Uuid => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/')];
@@ -54,6 +58,7 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        lags.Remove(this.GetPrimaryKeyString());
         await StopAsync();
         _replica?.Dispose();
         _replica = null;
@@ -85,11 +90,20 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
                 {
                     var batch = await Primary.ReadLog(replica.Applied.Sequence, options.Value.BatchEntries);
                     _known = batch.Durable;
+                    if (batch.Durable > replica.Applied.Sequence && batch.NextCommitTimeMs is { } next) _behindSinceMs = next;
+                    ReportLag();
                     if (batch.Entries.Count > 0)
                     {
                         var before = replica.Applied.Sequence;
                         var continues = await Task.Run(() => replica.Apply(batch.Entries), CancellationToken.None);
-                        if (replica.Applied.Sequence > before) counters.Applied((int)(replica.Applied.Sequence - before));
+                        if (replica.Applied.Sequence > before)
+                        {
+                            counters.Applied((int)(replica.Applied.Sequence - before));
+                            metrics.ReplicaApplied(Region, replica.LastBatchCommitTimesMs, clock.GetUtcNow().ToUnixTimeMilliseconds());
+                            // Still behind: the next commit is newer than what was applied; the next fetch says exactly.
+                            _behindSinceMs = _known > replica.Applied.Sequence ? replica.AppliedCommitTime.ToUnixTimeMilliseconds() : null;
+                            ReportLag();
+                        }
                         _applied.Fire();
                         if (!continues) await ReseedAsync(stop);
                         continue;
@@ -135,9 +149,20 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
         _replica = await SeedAsync(stop);
     }
 
+    // The lag the metrics report for this replica (by region): entries and time behind its primary.
+    void ReportLag()
+    {
+        var entries = _replica is { } replica && _known != long.MaxValue ? Math.Max(0, _known - replica.Applied.Sequence) : 0;
+        if (entries == 0) _behindSinceMs = null;
+        lags.Set(this.GetPrimaryKeyString(), new ReplicaLags.Lag(Region, entries, entries > 0 ? _behindSinceMs : null));
+    }
+
     public Task Wake(long durable)
     {
+        if (_replica is { } current && durable > current.Applied.Sequence && _behindSinceMs is null)
+            _behindSinceMs = clock.GetUtcNow().ToUnixTimeMilliseconds(); // woken right after the commit
         if (_known == long.MaxValue || durable > _known) _known = durable;
+        ReportLag();
         if (_loop.IsCompleted && !_dropped && !_stop.IsCancellationRequested) _loop = FollowAsync(_stop.Token); // it had stopped: a seed failed
         _wake.Fire();
         return Task.CompletedTask;
@@ -157,9 +182,15 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
         if (_dropped || _replica is not { } replica) return null;
         try
         {
+            using var span = QueryTelemetry.StartQuery(Uuid);
+            span?.SetTag("atoll.region", Region);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await Task.Run(() => replica.TryExecuteRead(request, cancellationToken), CancellationToken.None);
             if (result is null) return null;
             counters.Served();
+            // A replica's reads are the database's reads, as in D1's analytics; they never pass the primary's queue.
+            queryStats.Record(Uuid, request.Statements, result.Totals);
+            telemetry.Query(Uuid, request.Statements, started, result.Totals, null, span);
             return new DatabaseReply(result.Json, null, null, result.Bookmark.ToString());
         }
         catch (ObjectDisposedException)
@@ -185,6 +216,7 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
     public async Task Drop()
     {
         _dropped = true;
+        lags.Remove(this.GetPrimaryKeyString());
         await StopAsync();
         _replica?.Dispose();
         _replica = null;

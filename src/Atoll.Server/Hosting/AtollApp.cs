@@ -90,6 +90,7 @@ public static class AtollApp
         builder.Services.AddSingleton<ClusterNodes>();
         builder.Services.AddSingleton<ReplicaRouter>();
         builder.Services.AddSingleton<ReplicationCounters>();
+        builder.Services.AddSingleton<ReplicaLags>();
         builder.Services.AddSingleton<ICatalog>(_ => new SqliteCatalog(Path.GetFullPath(options.DataDirectory)));
         // Cluster mode: the catalog and the ownership fence in PostgreSQL instead (its schema applied at the catalog's first use,
         // the bootstrap below: before the silo joins the membership table in the same database).

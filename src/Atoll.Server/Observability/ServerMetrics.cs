@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Atoll.Server.Grains;
 using Atoll.Server.Hosting;
+using Atoll.Server.Replication;
 
 namespace Atoll.Server.Observability;
 
@@ -26,9 +27,10 @@ public sealed class ServerMetrics
     readonly Counter<long> _rowsRead;
     readonly Counter<long> _rowsWritten;
     readonly Histogram<double> _operationDuration;
+    readonly Histogram<double> _replicaApplyLag;
 
-    /// <summary>Creates the instruments; the gauges and shed counts read <paramref name="openDatabases"/> and <paramref name="activity"/> when scraped.</summary>
-    public ServerMetrics(IMeterFactory meters, OpenDatabases openDatabases, QueryActivity activity)
+    /// <summary>Creates the instruments; the gauges and shed counts read <paramref name="openDatabases"/>, <paramref name="activity"/> and <paramref name="lags"/> when scraped.</summary>
+    public ServerMetrics(IMeterFactory meters, OpenDatabases openDatabases, QueryActivity activity, ReplicaLags lags, TimeProvider clock)
     {
         var meter = meters.Create(MeterName);
         _queries = meter.CreateCounter<long>("atoll.queries", "{query}", "Query requests run by databases, by kind (read/write; unknown for a failed one) and outcome (ok/error).");
@@ -49,6 +51,24 @@ public sealed class ServerMetrics
         meter.CreateObservableGauge("atoll.databases.open", () => openDatabases.Count, "{database}", "Databases open now.");
         meter.CreateObservableGauge("atoll.databases.active", () => openDatabases.UsedWithin(TimeSpan.FromMinutes(1)), "{database}",
             "Open databases that served a request in the last minute.");
+        // Replica lag by region only (a handful of codes): the worst replica of the region on this node. Which database
+        // lags is answered per database by GET …/database/{id}/replicas, not by a series per database.
+        meter.CreateObservableGauge("atoll.replica.lag.entries", () => lags.ByRegion(clock.GetUtcNow().ToUnixTimeMilliseconds())
+            .Select(l => new Measurement<long>(l.Entries, new KeyValuePair<string, object?>("region", l.Region))), "{entry}",
+            "Durable commits of its primary the most-behind replica of the region on this node has not applied.");
+        meter.CreateObservableGauge("atoll.replica.lag.time", () => lags.ByRegion(clock.GetUtcNow().ToUnixTimeMilliseconds())
+            .Select(l => new Measurement<double>(l.Ms / 1000.0, new KeyValuePair<string, object?>("region", l.Region))), "s",
+            "How long the most-behind replica of the region on this node has been behind its primary (0 when every one is current).");
+        _replicaApplyLag = meter.CreateHistogram<double>("atoll.replica.apply.lag", "s",
+            "Per applied log entry, time from the primary's commit to the replica applying it, by the replica's region.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+    }
+
+    /// <summary>Records the commit-to-apply lag of each entry a replica in <paramref name="region"/> applied at <paramref name="appliedMs"/>.</summary>
+    public void ReplicaApplied(string region, IReadOnlyList<long> commitTimesMs, long appliedMs)
+    {
+        var tag = new KeyValuePair<string, object?>("region", region);
+        foreach (var committed in commitTimesMs) _replicaApplyLag.Record(Math.Max(0, appliedMs - committed) / 1000.0, tag);
     }
 
     /// <summary>Records one query request; <paramref name="write"/> is null when it failed (whether it would have written is unknown).</summary>

@@ -152,6 +152,41 @@ public sealed class ReplicaTests : IAsyncLifetime
         Assert.True(_server.Services.GetRequiredService<ReplicationCounters>().Reads >= replicaReads);
     }
 
+    [Fact]
+    public async Task Replica_reads_count_in_the_databases_analytics_and_lag_is_a_metric_per_region_without_database_ids()
+    {
+        var uuid = await _server.CreateDatabaseAsync();
+        await QueryAsync(uuid, "CREATE TABLE t(v); INSERT INTO t VALUES (1)", null);
+        await SetModeAsync(uuid, "auto");
+        await CaughtUpAsync(uuid);
+        var stats = _server.Services.GetRequiredService<Atoll.Server.Analytics.QueryStats>();
+        long ReadQueries() => stats.Hours([uuid], DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1)).Sum(h => h.ReadQueries);
+        var before = ReadQueries();
+        string? bookmark = null;
+        for (var i = 0; i < 5; i++)
+        {
+            var write = await QueryAsync(uuid, $"INSERT INTO t VALUES ({i})", null);
+            var read = await QueryAsync(uuid, "SELECT count(*) AS n FROM t", write.Bookmark);
+            Assert.False(read.ServedByPrimary, read.Body.ToString());
+            bookmark = read.Bookmark;
+        }
+        Assert.Equal(5, ReadQueries() - before); // the replicas' reads are the database's reads, as D1 counts them
+        await CaughtUpAsync(uuid);
+
+        var metrics = await _server.NewClient(null).GetStringAsync("/metrics", Ct);
+        var lines = metrics.Split('\n');
+        IEnumerable<string> Samples(string name, string region) => lines.Where(l => l.StartsWith(name + "{", StringComparison.Ordinal)
+            && l.Contains($"region=\"{region}\"", StringComparison.Ordinal));
+        double Sum(string name, string region) => Samples(name, region)
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        // Every entry applied by each replica was measured, from the primary's commit to the replica's apply.
+        Assert.True(Sum("atoll_replica_apply_lag_seconds_count", "WEUR") >= 5, metrics);
+        Assert.True(Sum("atoll_replica_apply_lag_seconds_count", "APAC") >= 5, metrics);
+        Assert.Single(Samples("atoll_replica_lag_entries", "WEUR")); // one series per region, whatever the number of databases
+        Assert.Single(Samples("atoll_replica_lag_time_seconds", "APAC"));
+        Assert.DoesNotContain(lines, l => l.StartsWith("atoll_replica", StringComparison.Ordinal) && l.Contains(uuid, StringComparison.Ordinal));
+    }
+
     static string? Newest(string? session, string? answer)
         => session is null or "first-unconstrained" or "first-primary" || string.CompareOrdinal(answer, session) > 0 ? answer : session;
 
