@@ -1,14 +1,6 @@
 -- Atoll's tables in the cluster's PostgreSQL. Idempotent: every node applies it at start (ClusterSchema).
 
--- The catalog: the same tables and columns as the single-node catalog.db (CatalogRows reads both).
-CREATE TABLE IF NOT EXISTS accounts(id text PRIMARY KEY, name text NOT NULL, created_at text NOT NULL);
-CREATE TABLE IF NOT EXISTS databases(
-    uuid text PRIMARY KEY, account_id text NOT NULL REFERENCES accounts(id), name text NOT NULL, created_at text NOT NULL,
-    read_replication text NOT NULL DEFAULT 'disabled', location_hint text, jurisdiction text,
-    num_tables integer NOT NULL DEFAULT 0, file_size bigint NOT NULL DEFAULT 0, UNIQUE(account_id, name));
-CREATE TABLE IF NOT EXISTS tokens(
-    id text PRIMARY KEY, account_id text NOT NULL REFERENCES accounts(id), name text NOT NULL, hash text NOT NULL UNIQUE,
-    permission text NOT NULL, databases text, is_admin integer NOT NULL DEFAULT 0, created_at text NOT NULL);
+-- The catalog's tables (accounts, databases, tokens) are CatalogRows.Schema, shared with the single-node catalog.db.
 
 -- Every catalog write appends what it changed (kind: account, database, token; key: its id or uuid), in commit order
 -- (writers hold one advisory lock), so each node's mirror catches up by reading past the last id it applied.
