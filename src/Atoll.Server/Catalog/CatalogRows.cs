@@ -13,6 +13,21 @@ namespace Atoll.Server.Catalog;
 /// </summary>
 internal static class CatalogRows
 {
+    /// <summary>
+    /// The three tables, in DDL both SQLite and PostgreSQL accept (BIGINT is SQLite's INTEGER affinity, so catalog.db files
+    /// made before, with INTEGER, are the same format).
+    /// </summary>
+    public const string Schema = """
+        CREATE TABLE IF NOT EXISTS accounts(id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS databases(
+            uuid TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), name TEXT NOT NULL, created_at TEXT NOT NULL,
+            read_replication TEXT NOT NULL DEFAULT 'disabled', location_hint TEXT, jurisdiction TEXT,
+            num_tables INTEGER NOT NULL DEFAULT 0, file_size BIGINT NOT NULL DEFAULT 0, UNIQUE(account_id, name));
+        CREATE TABLE IF NOT EXISTS tokens(
+            id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+            permission TEXT NOT NULL, databases TEXT, is_admin INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+        """;
+
     public const string SelectAccounts = "SELECT id, name, created_at FROM accounts";
 
     public const string SelectDatabases = """

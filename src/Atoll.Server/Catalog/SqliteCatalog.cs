@@ -10,17 +10,6 @@ namespace Atoll.Server.Catalog;
 /// <remarks>Thread-safe: writes are serialised and update the mirror after they commit. Every method completes synchronously.</remarks>
 public sealed class SqliteCatalog : ICatalog, IDisposable
 {
-    const string Schema = """
-        CREATE TABLE IF NOT EXISTS accounts(id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS databases(
-            uuid TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), name TEXT NOT NULL, created_at TEXT NOT NULL,
-            read_replication TEXT NOT NULL DEFAULT 'disabled', location_hint TEXT, jurisdiction TEXT,
-            num_tables INTEGER NOT NULL DEFAULT 0, file_size INTEGER NOT NULL DEFAULT 0, UNIQUE(account_id, name));
-        CREATE TABLE IF NOT EXISTS tokens(
-            id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
-            permission TEXT NOT NULL, databases TEXT, is_admin INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
-        """;
-
     readonly SqliteConnection _connection;
     readonly Lock _writes = new();
     readonly CatalogMirror _mirror = new();
@@ -32,7 +21,7 @@ public sealed class SqliteCatalog : ICatalog, IDisposable
         _connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "catalog.db")};Pooling=False");
         _connection.Open();
         Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-        Exec(Schema);
+        Exec(CatalogRows.Schema);
         Load();
     }
 

@@ -1,3 +1,4 @@
+using Atoll.Server.Catalog;
 using Npgsql;
 
 namespace Atoll.Server.Cluster;
@@ -35,6 +36,8 @@ public static class ClusterSchema
                 await RunAsync("PostgreSQL-Clustering.sql", connection, transaction, cancellationToken).ConfigureAwait(false);
             }
         }
+        await using (var catalog = new NpgsqlCommand(CatalogRows.Schema, connection, transaction))
+            await catalog.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await RunAsync("Atoll-Cluster.sql", connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -265,7 +265,6 @@ public sealed class PostgresCatalog : ICatalog, IAsyncDisposable
             if (Interlocked.Read(ref _applied) == applied)
                 foreach (var item in found) remember(item);
         return found.FirstOrDefault(); // by uuid before by name, as the mirror answers
-
     }
 
     async Task ListenAsync()

@@ -67,48 +67,16 @@ public sealed class PostgresOwnershipFence(NpgsqlDataSource source, IObjectStore
         var (prefix, sequence) = ParseKey(key);
         var bytes = entry.ToArray();
         var digest = SHA256.HashData(bytes);
-        await using (var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        // One round trip: the row lock, the checks and the reservation run in atoll_fence_reserve (Sql/Atoll-Cluster.sql).
+        await using (var reserve = source.CreateCommand("SELECT atoll_fence_reserve(@prefix, @sequence, @key, @epoch, @digest, @bytes)"))
         {
-            long current;
-            long? published;
-            await using (var owner = new NpgsqlCommand("SELECT epoch, published FROM fence_owners WHERE prefix = @prefix FOR UPDATE", connection, transaction))
-            {
-                owner.Parameters.AddWithValue("prefix", prefix);
-                await using var reader = await owner.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return false; // never claimed: nobody may publish
-                current = reader.GetInt64(0);
-                published = reader.IsDBNull(1) ? null : reader.GetInt64(1);
-            }
-            byte[]? reserved = null;
-            await using (var existing = new NpgsqlCommand("SELECT digest FROM fence_entries WHERE prefix = @prefix AND sequence = @sequence", connection, transaction))
-            {
-                existing.Parameters.AddWithValue("prefix", prefix);
-                existing.Parameters.AddWithValue("sequence", sequence);
-                reserved = (byte[]?)await existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            }
-            if (reserved is not null)
-            {
-                // Reserved already: a retry of ours (the answer was lost) counts; anyone else's bytes lose.
-                if (!reserved.AsSpan().SequenceEqual(digest)) return false;
-            }
-            else
-            {
-                // A newer owner claimed (this one is a zombie), or the sequence is at or below the commit point: refused.
-                if (current != epoch || published >= sequence) return false;
-                await using var reserve = new NpgsqlCommand("""
-                    INSERT INTO fence_entries(prefix, sequence, key, epoch, digest, pending) VALUES (@prefix, @sequence, @key, @epoch, @digest, @bytes);
-                    UPDATE fence_owners SET published = @sequence WHERE prefix = @prefix;
-                    """, connection, transaction);
-                reserve.Parameters.AddWithValue("prefix", prefix);
-                reserve.Parameters.AddWithValue("sequence", sequence);
-                reserve.Parameters.AddWithValue("key", key);
-                reserve.Parameters.AddWithValue("epoch", epoch);
-                reserve.Parameters.AddWithValue("digest", digest);
-                reserve.Parameters.AddWithValue("bytes", bytes);
-                await reserve.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            reserve.Parameters.AddWithValue("prefix", prefix);
+            reserve.Parameters.AddWithValue("sequence", sequence);
+            reserve.Parameters.AddWithValue("key", key);
+            reserve.Parameters.AddWithValue("epoch", epoch);
+            reserve.Parameters.AddWithValue("digest", digest);
+            reserve.Parameters.AddWithValue("bytes", bytes);
+            if (!(bool)(await reserve.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!) return false;
         }
         await UploadAsync(prefix, sequence, key, bytes, cancellationToken).ConfigureAwait(false);
         return true;

@@ -1,14 +1,6 @@
 -- Atoll's tables in the cluster's PostgreSQL. Idempotent: every node applies it at start (ClusterSchema).
 
--- The catalog: the same tables and columns as the single-node catalog.db (CatalogRows reads both).
-CREATE TABLE IF NOT EXISTS accounts(id text PRIMARY KEY, name text NOT NULL, created_at text NOT NULL);
-CREATE TABLE IF NOT EXISTS databases(
-    uuid text PRIMARY KEY, account_id text NOT NULL REFERENCES accounts(id), name text NOT NULL, created_at text NOT NULL,
-    read_replication text NOT NULL DEFAULT 'disabled', location_hint text, jurisdiction text,
-    num_tables integer NOT NULL DEFAULT 0, file_size bigint NOT NULL DEFAULT 0, UNIQUE(account_id, name));
-CREATE TABLE IF NOT EXISTS tokens(
-    id text PRIMARY KEY, account_id text NOT NULL REFERENCES accounts(id), name text NOT NULL, hash text NOT NULL UNIQUE,
-    permission text NOT NULL, databases text, is_admin integer NOT NULL DEFAULT 0, created_at text NOT NULL);
+-- The catalog's tables (accounts, databases, tokens) are CatalogRows.Schema, shared with the single-node catalog.db.
 
 -- Every catalog write appends what it changed (kind: account, database, token; key: its id or uuid), in commit order
 -- (writers hold one advisory lock), so each node's mirror catches up by reading past the last id it applied.
@@ -22,3 +14,30 @@ CREATE TABLE IF NOT EXISTS fence_owners(prefix text PRIMARY KEY, epoch bigint NO
 CREATE TABLE IF NOT EXISTS fence_entries(
     prefix text NOT NULL, sequence bigint NOT NULL, key text NOT NULL, epoch bigint NOT NULL, digest bytea NOT NULL,
     pending bytea, PRIMARY KEY(prefix, sequence));
+
+-- Reserves a log entry's sequence for the owner of an epoch, in one round trip (PostgresOwnershipFence.PublishAsync).
+-- True: the sequence is now this entry's (newly reserved, or a retry of the same digest). False: refused — the epoch is
+-- no longer the newest, the sequence is at or below the commit point, or another entry holds it.
+CREATE OR REPLACE FUNCTION atoll_fence_reserve(p_prefix text, p_sequence bigint, p_key text, p_epoch bigint, p_digest bytea, p_bytes bytea)
+RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    current_epoch bigint;
+    current_published bigint;
+    reserved bytea;
+BEGIN
+    SELECT epoch, published INTO current_epoch, current_published FROM fence_owners WHERE prefix = p_prefix FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false; -- never claimed: nobody may publish
+    END IF;
+    SELECT digest INTO reserved FROM fence_entries WHERE prefix = p_prefix AND sequence = p_sequence;
+    IF FOUND THEN
+        RETURN reserved = p_digest; -- a retry of the same bytes counts; anyone else's bytes lose
+    END IF;
+    IF current_epoch <> p_epoch OR current_published >= p_sequence THEN
+        RETURN false; -- a newer owner claimed (a zombie), or history at or below the commit point
+    END IF;
+    INSERT INTO fence_entries(prefix, sequence, key, epoch, digest, pending) VALUES (p_prefix, p_sequence, p_key, p_epoch, p_digest, p_bytes);
+    UPDATE fence_owners SET published = p_sequence WHERE prefix = p_prefix;
+    RETURN true;
+END
+$$;

@@ -1,15 +1,19 @@
 using System.Diagnostics;
+using Atoll.Engine.Storage;
 using Atoll.Server.Catalog;
 using Atoll.Server.Cluster;
 using Atoll.Tests;
 using Npgsql;
 
-// How long a token revoked on one cluster node stays accepted on another: two PostgresCatalog instances (two nodes, two
+// The cluster store's two costs, on a private PostgreSQL (scripts/postgres.sh).
+// 1. How long a token revoked on one cluster node stays accepted on another: two PostgresCatalog instances (two nodes, two
 // connection pools) on a private PostgreSQL (scripts/postgres.sh). Each round creates a token on A, makes B know it,
 // revokes it on A and times, from the revoke's answer, until B refuses it. Two cases: the ordinary path (NOTIFY), and a
 // lost notification (the revocation written without NOTIFY: only B's poll, every RefreshInterval, can see it). The
 // baseline in the same run is one PostgreSQL round trip (SELECT 1) from the same process.
-// Usage: dotnet run -c Release --project bench/Atoll.CatalogPropagation -- [rounds=200]
+// 2. What the fence adds to each published log entry: PostgresOwnershipFence vs the single-node ObjectStoreFence (the
+// baseline), both publishing the same 4 KB entries in sequence to a folder object store.
+// Usage: dotnet run -c Release --project bench/Atoll.ClusterStore -- [rounds=200]
 var rounds = args.Length > 0 ? int.Parse(args[0]) : 200;
 await using var postgres = new PostgresServer();
 await postgres.InitializeAsync();
@@ -54,6 +58,40 @@ Console.WriteLine("|---|---|---|---|---|");
 Row("PostgreSQL round trip (baseline)", roundTrip);
 Row("revoked on A → refused on B (NOTIFY)", notified);
 Row("same, notification lost (poll only)", polled);
+
+// 2. The fence.
+var folder = Directory.CreateTempSubdirectory("atoll-fence-bench-").FullName;
+try
+{
+    var store = new FileSystemObjectStore(folder);
+    var entry = new byte[4096];
+    Random.Shared.NextBytes(entry);
+    var single = await Publish(new ObjectStoreFence(store), "single/");
+    var cluster = await Publish(new PostgresOwnershipFence(sourceA, store), "cluster/");
+    Console.WriteLine();
+    Console.WriteLine($"| publish one 4 KB entry ({rounds * 2} in sequence) | p50 | p99 | max | p50 / single node |");
+    Console.WriteLine("|---|---|---|---|---|");
+    Console.WriteLine($"| ObjectStoreFence, folder store (single node, baseline) | {Percentile(single, 0.50):0.00} ms | {Percentile(single, 0.99):0.00} ms | {single.Max():0.00} ms | 1.0 |");
+    Console.WriteLine($"| PostgresOwnershipFence, same store | {Percentile(cluster, 0.50):0.00} ms | {Percentile(cluster, 0.99):0.00} ms | {cluster.Max():0.00} ms | {Percentile(cluster, 0.50) / Percentile(single, 0.50):0.0} |");
+
+    async Task<List<double>> Publish(IOwnershipFence fence, string prefix)
+    {
+        var epoch = await fence.ClaimAsync(prefix, CancellationToken.None);
+        var samples = new List<double>();
+        for (var sequence = 1; sequence <= rounds * 2; sequence++)
+        {
+            var clock = Stopwatch.StartNew();
+            if (!await fence.PublishAsync($"{prefix}log/{sequence:x16}.entry", entry, epoch, CancellationToken.None))
+                throw new InvalidOperationException($"publish {sequence} refused");
+            samples.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return samples;
+    }
+}
+finally
+{
+    Directory.Delete(folder, recursive: true);
+}
 
 void Row(string name, List<double> samples)
     => Console.WriteLine($"| {name} | {Percentile(samples, 0.50):0.00} ms | {Percentile(samples, 0.99):0.00} ms | {samples.Max():0.00} ms | {Percentile(samples, 0.50) / Percentile(roundTrip, 0.50):0.0} |");
