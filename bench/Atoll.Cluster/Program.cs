@@ -29,7 +29,8 @@ try
         "--Atoll:ObjectStore:Kind=S3", $"--Atoll:ObjectStore:ServiceUrl=http://127.0.0.1:{s3.Port}", "--Atoll:ObjectStore:Bucket=atoll",
         "--Atoll:ObjectStore:AccessKey=S3RVER", "--Atoll:ObjectStore:SecretKey=S3RVER",
     ];
-    async Task<BenchServer> StartNode(int i) => await BenchServer.StartAsync($"cluster{i}", 64, TimeSpan.FromMinutes(2),
+    var token = "bench_" + Guid.NewGuid().ToString("N");
+    async Task<BenchServer> StartNode(int i) => await BenchServer.StartAsync($"cluster{i}", token, 64, TimeSpan.FromMinutes(2),
         [.. settings, $"--Atoll:Cluster:NodeName=node{i + 1}", $"--Atoll:Cluster:Region={regions[i]}"]);
     nodes[0] = await StartNode(0);
     nodes[1] = await StartNode(1);
