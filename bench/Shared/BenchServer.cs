@@ -35,12 +35,15 @@ public sealed class BenchServer : IDisposable
     public string Databases => $"/client/v4/accounts/{AccountId}/d1/database";
 
     /// <summary>Starts the server with <paramref name="settings"/> (e.g. <c>--Atoll:Engine:ReaderCount=4</c>) and waits until it serves.</summary>
-    public static async Task<BenchServer> StartAsync(string name, int maxConnections, TimeSpan timeout, params string[] settings)
+    public static Task<BenchServer> StartAsync(string name, int maxConnections, TimeSpan timeout, params string[] settings)
+        => StartAsync(name, "bench_" + Guid.NewGuid().ToString("N"), maxConnections, timeout, settings);
+
+    /// <summary>As above with a given admin token (the nodes of one cluster share theirs).</summary>
+    public static async Task<BenchServer> StartAsync(string name, string token, int maxConnections, TimeSpan timeout, params string[] settings)
     {
         var dll = Path.Combine(FindRepo(), "src/Atoll.Server/bin/Release/net10.0/Atoll.Server.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"Build the server first: dotnet build -c Release src/Atoll.Server ({dll})");
         var data = Directory.CreateTempSubdirectory($"atoll-{name}-").FullName;
-        var token = "bench_" + Guid.NewGuid().ToString("N");
         var port = FreePort();
         var process = Process.Start(new ProcessStartInfo("dotnet",
             [dll, "--urls", $"http://127.0.0.1:{port}", "--data-dir", data, "--admin-token", token, "--Logging:LogLevel:Default=Warning", .. settings])

@@ -39,6 +39,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
     {
         var uuid = this.GetPrimaryKeyString();
         files.DropStaleCopy(uuid);
+        await changeLogs.SettleAsync(uuid, cancellationToken);
         // Rebuilds the file from its change log (local, else the object store) when it is missing or behind.
         _database = await Database.OpenAsync(files.File(uuid), engineOptions.Value, changeLogs.For(uuid), cancellationToken);
         openDatabases.Touch(uuid);

@@ -35,6 +35,16 @@ public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IO
         if (!clustered) _created[uuid] = true;
     }
 
+    /// <summary>
+    /// In a cluster, before the database opens on this node: claims its history once, which finishes any upload a
+    /// previous owner reserved but did not complete (it died mid-PUT), so the store is whole when the open reads it.
+    /// One node: nothing.
+    /// </summary>
+    public async Task SettleAsync(string uuid, CancellationToken cancellationToken)
+    {
+        if (clustered && fence is not null && Store is not null) await fence.ClaimAsync(Prefix(uuid), cancellationToken);
+    }
+
     /// <summary>The change-log options for the database <paramref name="uuid"/>.</summary>
     public ChangeLogOptions For(string uuid) => new()
     {
