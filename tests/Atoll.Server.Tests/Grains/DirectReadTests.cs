@@ -13,18 +13,6 @@ public sealed class DirectReadTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        // A bound only for a broken build (the condition never comes): a loaded machine just takes longer to get there.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(3));
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested) Assert.Fail($"gave up waiting until {what}");
-            await Task.Delay(20, CancellationToken.None);
-        }
-    }
-
     [Fact]
     public async Task Reads_of_an_active_database_skip_the_grain_and_see_every_acknowledged_write()
     {
@@ -61,7 +49,7 @@ public sealed class DirectReadTests
         for (var i = 0; i < 10; i++) Assert.True((await server.QueryAsync(uuid, new { sql = "SELECT a FROM t" })).Success);
 
         // Idle collection still closes it: the grain withdrew it from direct reads and drained them first.
-        await WaitUntil(() => open.Count == 0, "the idle database closed");
+        await QueryQueueTests.WaitUntil(() => open.Count == 0, "the idle database closed");
         var reply = await server.QueryAsync(uuid, new { sql = "SELECT a FROM t" });
         Assert.True(reply.Success, reply.Text);
         Assert.Equal("""[{"a":42}]""", reply.Result[0].GetProperty("results").GetRawText());
@@ -90,10 +78,10 @@ public sealed class DirectReadTests
         }, CancellationToken.None)).ToList();
 
         // Closes under the readers' feet: their reads fall back to the grain, which reopens the database.
-        await WaitUntil(() => statuses.Count >= 20, "reads ran");
+        await QueryQueueTests.WaitUntil(() => statuses.Count >= 20, "reads ran");
         await grains.GetGrain<IDatabaseGrain>(uuid).Close();
         var afterClose = statuses.Count;
-        await WaitUntil(() => statuses.Count >= afterClose + 20, "reads ran after the close");
+        await QueryQueueTests.WaitUntil(() => statuses.Count >= afterClose + 20, "reads ran after the close");
         var deleted = await Reply.ReadAsync(await server.Client.DeleteAsync($"{server.Databases()}/{uuid}", Ct));
         Assert.True(deleted.Success, deleted.Text);
         await Task.WhenAll(readers).WaitAsync(TimeSpan.FromMinutes(3), Ct);

@@ -18,7 +18,7 @@ public sealed class QueryQueueTests
 
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    static async Task WaitUntil(Func<bool> condition, string what)
+    internal static async Task WaitUntil(Func<bool> condition, string what)
     {
         // A bound only for a broken build (the condition never comes): a loaded machine just takes longer to get there.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
