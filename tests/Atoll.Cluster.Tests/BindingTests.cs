@@ -32,7 +32,8 @@ public sealed class BindingTests(ClusterFixture cluster)
         var uuid = await ClusterFixture.CreateDatabaseAsync(admin, $"binding-{Guid.NewGuid():N}"[..30], null, ct);
         var (status, body) = await admin.QueryAsync(uuid, "CREATE TABLE t(v TEXT)", null, ct);
         Assert.True(status == 200, body.ToString());
-        var owner = (await ClusterFixture.ListAsync(admin, ct)).Single(n => n.Value.Databases.Contains(uuid)).Key;
+        // One node owns it, so two of the three Workers below reach it through a node that forwards the call.
+        Assert.Single((await ClusterFixture.ListAsync(admin, ct)).Where(n => n.Value.Databases.Contains(uuid)));
 
         var directory = Directory.CreateTempSubdirectory("atoll-cluster-workerd-").FullName;
         try
@@ -66,7 +67,6 @@ public sealed class BindingTests(ClusterFixture cluster)
                     process.Dispose();
                 }
             }
-            Assert.Contains(cluster.Nodes, n => n.Name != owner); // at least two of the three asked through a non-owner
         }
         finally
         {
