@@ -44,7 +44,7 @@ public sealed class DrainTests(ClusterFixture cluster)
         {
             await load.DisposeAsync();
         }
-        Assert.True(load.Failures.IsEmpty, $"{load.Failures.Count} failed requests:\n{string.Join("\n", load.Failures.Take(20))}");
+        Assert.True(load.Failures.IsEmpty, $"{load.Failures.Count} failed requests:\n{string.Join("\n", load.Failures.Take(20))}\n{cluster.Logs()}");
         Assert.All(databases, d => Assert.NotEmpty(load.Acknowledged[d]));
     }
 }
