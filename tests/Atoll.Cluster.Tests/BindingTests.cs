@@ -15,7 +15,7 @@ public sealed class BindingTests(ClusterFixture cluster)
         export default {
           async fetch(request, env) {
             await env.DB.prepare("INSERT INTO t(v) VALUES (?)").bind(new URL(request.url).searchParams.get("v")).run();
-            const { results } = await env.DB.prepare("SELECT v FROM t ORDER BY rowid").all();
+            const { results } = await env.DB.prepare("SELECT v FROM t ORDER BY id").all();
             return Response.json(results.map(r => r.v));
           }
         };
@@ -29,10 +29,10 @@ public sealed class BindingTests(ClusterFixture cluster)
         var workerd = Path.Combine(SourceTree.Compat, "node_modules", "workerd", "bin", "workerd");
         Assert.True(File.Exists(workerd), $"{workerd} is missing: run scripts/compat-install.sh");
         var admin = cluster.Nodes[0];
-        var uuid = await ClusterFixture.CreateDatabaseAsync(admin, $"binding-{Guid.NewGuid():N}"[..30], null, ct);
-        var (status, body) = await admin.QueryAsync(uuid, "CREATE TABLE t(v TEXT)", null, ct);
-        Assert.True(status == 200, body.ToString());
-        var owner = (await ClusterFixture.ListAsync(admin, ct)).Single(n => n.Value.Databases.Contains(uuid)).Key;
+        var uuid = await ClusterFixture.CreateTableAsync(admin, $"binding-{Guid.NewGuid():N}"[..30], ct);
+        Assert.Equal(200, (await admin.QueryAsync(uuid, "ALTER TABLE t ADD COLUMN v TEXT", null, ct)).Status);
+        // One node owns it, so two of the three Workers below reach it through a node that forwards the call.
+        Assert.Single(await ClusterFixture.ListAsync(admin, ct), n => n.Value.Databases.Contains(uuid));
 
         var directory = Directory.CreateTempSubdirectory("atoll-cluster-workerd-").FullName;
         try
@@ -66,7 +66,6 @@ public sealed class BindingTests(ClusterFixture cluster)
                     process.Dispose();
                 }
             }
-            Assert.Contains(cluster.Nodes, n => n.Name != owner); // at least two of the three asked through a non-owner
         }
         finally
         {

@@ -108,6 +108,14 @@ public sealed class ClusterFixture : IAsyncLifetime
         return json.GetProperty("result").GetProperty("uuid").GetString()!;
     }
 
+    /// <summary>Creates a database through <paramref name="through"/> with an empty table <c>t(id INTEGER PRIMARY KEY)</c>.</summary>
+    public static async Task<string> CreateTableAsync(ClusterNode through, string name, CancellationToken cancellationToken)
+    {
+        var uuid = await CreateDatabaseAsync(through, name, null, cancellationToken);
+        var (status, body) = await through.QueryAsync(uuid, "CREATE TABLE t(id INTEGER PRIMARY KEY)", null, cancellationToken);
+        return status == 200 ? uuid : throw new InvalidOperationException($"create table in {name}: {body}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes)

@@ -70,6 +70,14 @@ public sealed class ClusterNode(string name, string region, string dataDirectory
         if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {Pid} failed");
     }
 
+    /// <summary>The ids in <paramref name="database"/>'s table <c>t</c>, read through this node; null when it did not answer.</summary>
+    public async Task<HashSet<long>?> IdsAsync(string database, CancellationToken cancellationToken)
+    {
+        var (status, body) = await QueryAsync(database, "SELECT id FROM t", null, cancellationToken);
+        return status != 200 ? null
+            : body.GetProperty("result")[0].GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetInt64()).ToHashSet();
+    }
+
     /// <summary>POSTs a query for <paramref name="database"/> to this node; the parsed envelope and the HTTP status.</summary>
     public async Task<(int Status, JsonElement Body)> QueryAsync(string database, string sql, object[]? parameters, CancellationToken cancellationToken)
     {

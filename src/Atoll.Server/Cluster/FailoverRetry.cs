@@ -6,9 +6,10 @@ namespace Atoll.Server.Cluster;
 
 /// <summary>
 /// Retries a grain call that failed because its node is going away, inside the cluster, so the client sees a delay
-/// rather than an error while Orleans moves the grain. Only when it is safe: a call rejected before it reached the grain
-/// (<see cref="OrleansMessageRejectionException"/>: nothing ran) is always retried; one whose node died or that timed
-/// out may have committed, so it is retried only when it cannot write. One node: nothing is retried (no failover).
+/// rather than an error while Orleans moves the grain. Only when it is safe: a call that never left this node (it could
+/// not connect to the owner's node) is always retried; any other rejection, a node that died or a timeout may come after
+/// the grain ran it — a silo that is stopping turns late answers into rejections — so those are retried only when the
+/// request cannot write. One node: nothing is retried (no failover).
 /// </summary>
 public sealed class FailoverRetry
 {
@@ -30,9 +31,9 @@ public sealed class FailoverRetry
         _cannotWrite = Build(window, ex => Unsent(ex) || MayHaveRun(ex), logger);
     }
 
-    static bool Unsent(Exception ex) => ex is OrleansMessageRejectionException;
+    static bool Unsent(Exception ex) => ex is OrleansMessageRejectionException { InnerException: Orleans.Runtime.Messaging.ConnectionFailedException };
 
-    static bool MayHaveRun(Exception ex) => ex is SiloUnavailableException or TimeoutException;
+    static bool MayHaveRun(Exception ex) => ex is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException;
 
     static ResiliencePipeline Build(TimeSpan window, Func<Exception, bool> retryable, ILogger logger)
     {

@@ -10,7 +10,11 @@ public interface INodeGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("databases")]
     Task<string[]> Databases();
 
-    /// <summary>Leaves the cluster gracefully: stops taking HTTP requests, lets those in flight finish, closes every database (they open on other nodes at their next request) and exits.</summary>
+    /// <summary>From now on this node places no new activation on <paramref name="silo"/> (it is draining).</summary>
+    [AlwaysInterleave, Alias("avoid")]
+    Task Avoid(SiloAddress silo);
+
+    /// <summary>Leaves the cluster gracefully: stops taking HTTP requests, lets those in flight finish, closes every database first while it still answers — in-flight requests finish and answer, later ones open the database on another node — then exits.</summary>
     [AlwaysInterleave, Alias("drain")]
     Task Drain();
 }

@@ -1,3 +1,4 @@
+using Atoll.Server.Grains;
 using Atoll.Server.Hosting;
 
 namespace Atoll.Server.Cluster;
@@ -7,7 +8,8 @@ namespace Atoll.Server.Cluster;
 /// so any node can ask another about itself.
 /// </summary>
 [RegionPlacement]
-public sealed class NodeGrain(OpenDatabases open, IHostApplicationLifetime lifetime, ILogger<NodeGrain> logger) : Grain, INodeGrain
+public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, DatabaseGrains databases, IHostApplicationLifetime lifetime,
+    ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     const string Prefix = "node:";
 
@@ -19,16 +21,40 @@ public sealed class NodeGrain(OpenDatabases open, IHostApplicationLifetime lifet
 
     public Task<string[]> Databases() => Task.FromResult(open.Uuids.ToArray());
 
-    public Task Drain()
+    public Task Avoid(SiloAddress silo)
     {
-        logger.LogWarning("Draining this node on request: leaving the cluster");
+        draining.Add(silo);
+        return Task.CompletedTask;
+    }
+
+    public async Task Drain()
+    {
+        logger.LogWarning("Draining this node on request: closing its databases, then leaving the cluster");
+        // Every node already avoids this one (ClusterNodes.DrainAsync told them), so each database closed here opens
+        // elsewhere at its next request; closing waits for the requests it is running, which answer as usual. The node
+        // stays up a little longer: a request sent on a stale cache of where the database was is forwarded from here to
+        // its new owner, not lost with the node. Whatever opened here meanwhile is closed again.
+        await CloseAllAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await CloseAllAsync();
         // After the answer went out: stopping the host stops Kestrel (requests in flight finish), then the silo, whose
-        // graceful shutdown deactivates every grain and tells the cluster it left.
+        // graceful shutdown deactivates what is left and tells the cluster it left.
         _ = Task.Run(async () =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200));
             lifetime.StopApplication();
         });
-        return Task.CompletedTask;
     }
+
+    Task CloseAllAsync() => Task.WhenAll(open.Uuids.Select(async uuid =>
+    {
+        try
+        {
+            await databases.Get(uuid).Close();
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not close database {Uuid} before leaving", uuid);
+        }
+    }));
 }

@@ -8,9 +8,9 @@ namespace Atoll.Server.Cluster;
 /// Chooses the node of a new activation (<see cref="RegionPlacementStrategy"/>). The grain's key says what it is: a database
 /// uuid (the primary: the catalog's location hint, else its jurisdiction, names the region), <c>&lt;uuid&gt;/&lt;region&gt;</c>
 /// (a read replica), or <c>node:&lt;silo address&gt;</c> (a <see cref="NodeGrain"/>, which must run on that node).
-/// Among the nodes of the wanted region — or all, when none is up — one is picked at random, which spreads databases.
+/// Nodes being drained (<see cref="DrainingNodes"/>) are left out. Among the nodes of the wanted region — or all, when none is up — one is picked at random, which spreads databases.
 /// </summary>
-public sealed class RegionPlacementDirector(ICatalog catalog, ISiloMetadataCache? metadata) : IPlacementDirector
+public sealed class RegionPlacementDirector(ICatalog catalog, ISiloMetadataCache? metadata, DrainingNodes draining) : IPlacementDirector
 {
     /// <inheritdoc/>
     public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
@@ -19,6 +19,8 @@ public sealed class RegionPlacementDirector(ICatalog catalog, ISiloMetadataCache
         var key = target.GrainIdentity.Key.ToString();
         if (NodeGrain.SiloOf(key) is { } node)
             return silos.Contains(node) ? node : throw new SiloUnavailableException($"Node {node} is not in the cluster.");
+        // A node being drained takes nothing new (unless it is the only one left).
+        if (draining.Any && silos.Where(s => !draining.Contains(s)).ToArray() is { Length: > 0 } staying) silos = staying;
         if (silos.Length == 1 || metadata is null) return silos[Random.Shared.Next(silos.Length)];
         foreach (var region in await WantedRegionsAsync(key))
         {

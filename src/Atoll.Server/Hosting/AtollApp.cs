@@ -88,6 +88,7 @@ public static class AtollApp
         builder.Services.AddSingleton(Options.Create(cluster));
         builder.Services.AddSingleton<FailoverRetry>();
         builder.Services.AddSingleton<ClusterNodes>();
+        builder.Services.AddSingleton<DrainingNodes>();
         builder.Services.AddSingleton<ReplicaRouter>();
         builder.Services.AddSingleton<ReplicationCounters>();
         builder.Services.AddSingleton<ReplicaLags>();
@@ -130,7 +131,8 @@ public static class AtollApp
             else silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort, serviceId: "atoll", clusterId: "atoll-local")
                 .Configure<SiloOptions>(silo => silo.SiloName = engine.Colo);
             silo.AddPlacementDirector<RegionPlacementStrategy>(services =>
-                new RegionPlacementDirector(services.GetRequiredService<ICatalog>(), services.GetService<ISiloMetadataCache>()));
+                new RegionPlacementDirector(services.GetRequiredService<ICatalog>(), services.GetService<ISiloMetadataCache>(),
+                    services.GetRequiredService<DrainingNodes>()));
             silo.Configure<GrainCollectionOptions>(collection =>
             {
                 collection.CollectionAge = options.IdleTimeout;
