@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Atoll.Server.Tests.Replication;
 
 /// <summary>Read replicas on one node (real Kestrel, Orleans and files): routing by session, consistency, convergence, switching off, restart.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class ReplicaTests : IAsyncLifetime
 {
     // A generous bookmark wait: a session's read lands on a replica unless the machine stalls for seconds.
