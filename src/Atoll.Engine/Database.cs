@@ -327,10 +327,20 @@ public sealed class Database : IDisposable, IAsyncDisposable
 
     /// <summary>Writes the database as it was at <paramref name="at"/> to a new file (a fork's starting point).</summary>
     /// <exception cref="D1Exception">No change log, or the bookmark cannot be reached.</exception>
-    public async Task ForkAsync(Bookmark at, string path, CancellationToken cancellationToken = default)
+    public Task ForkAsync(Bookmark at, string path, CancellationToken cancellationToken = default)
+    {
+        CommitTimeOf(at);
+        return CopyAsync(at, path, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the database as it is at <paramref name="at"/>, a recent durable commit, to a new file (a replica's
+    /// starting point). No retention check: the current state is never beyond retention, however long ago its commit was.
+    /// </summary>
+    /// <exception cref="D1Exception">No change log, or the log cannot reach <paramref name="at"/>.</exception>
+    public async Task CopyAsync(Bookmark at, string path, CancellationToken cancellationToken = default)
     {
         var log = RequireLog();
-        CommitTimeOf(at);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
         await Reconstruction.BuildAsync(log.Store, at.Sequence, path, cancellationToken).ConfigureAwait(false);

@@ -99,7 +99,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
     {
         var database = Open();
         var at = new Bookmark(_durable);
-        await database.ForkAsync(at, path, cancellationToken);
+        await database.CopyAsync(at, path, cancellationToken); // an idle database's state is current, however old its last commit
         return at.Sequence;
     }
 

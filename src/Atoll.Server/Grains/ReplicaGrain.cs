@@ -92,6 +92,14 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
                     _known = batch.Durable;
                     if (batch.Durable > replica.Applied.Sequence && batch.NextCommitTimeMs is { } next) _behindSinceMs = next;
                     ReportLag();
+                    var expired = batch.Durable > replica.Applied.Sequence && batch.NextCommitTimeMs is null; // the next entry is gone
+                    if (expired || batch.Durable - replica.Applied.Sequence > options.Value.CopyWhenBehind)
+                    {
+                        // Entries past retention, or far behind: a copy from the primary's newest snapshot, not a replay.
+                        counters.CaughtUpFromCopy();
+                        await ReseedAsync(stop);
+                        continue;
+                    }
                     if (batch.Entries.Count > 0)
                     {
                         var before = replica.Applied.Sequence;
@@ -105,7 +113,7 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
                             ReportLag();
                         }
                         _applied.Fire();
-                        if (!continues) await ReseedAsync(stop);
+                        if (!continues) await ReseedAsync(stop); // a restore or a baseline on the primary
                         continue;
                     }
                 }

@@ -21,6 +21,12 @@ public sealed class ReplicationOptions
     /// <summary>The most entries a replica fetches and applies in one batch.</summary>
     public int BatchEntries { get; set; } = 256;
 
+    /// <summary>
+    /// A replica more entries behind than this (back after a long stop) starts again from a fresh copy, built from the
+    /// primary's newest snapshot, instead of replaying every entry; one whose entries expired does so whatever this is.
+    /// </summary>
+    public int CopyWhenBehind { get; set; } = 5_000;
+
     /// <summary>The replica regions of a database whose primary is in <paramref name="primaryRegion"/>.</summary>
     public IReadOnlyList<string> ReplicaRegions(string primaryRegion)
         => [.. Regions.Select(r => r.Trim()).Where(r => r.Length > 0 && !r.Equals(primaryRegion, StringComparison.OrdinalIgnoreCase))
@@ -33,6 +39,7 @@ public sealed class ReplicationOptions
             throw new InvalidOperationException($"{Section}:BookmarkWait must be from 0 to 30 seconds.");
         if (PollInterval < TimeSpan.FromMilliseconds(10)) throw new InvalidOperationException($"{Section}:PollInterval must be at least 10 ms.");
         if (BatchEntries < 1) throw new InvalidOperationException($"{Section}:BatchEntries must be at least 1.");
+        if (CopyWhenBehind < 1) throw new InvalidOperationException($"{Section}:CopyWhenBehind must be at least 1.");
         foreach (var region in Regions)
             if (region.Length == 0 || region.Length > 32 || !region.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
                 throw new InvalidOperationException($"{Section}:Regions has \"{region}\": a region is 1 to 32 letters, digits, '-' or '_'.");

@@ -10,6 +10,7 @@ namespace Atoll.Server.Tests.CrashSafety;
 /// same data directory, and check that the replica never serves a torn or uncommitted state: it re-seeds (or resumes),
 /// answers with the primary's content, and its file passes <c>PRAGMA integrity_check</c>.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class ReplicaCrashTests : IDisposable
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Atoll.Server.Tests.Replication;
 
 /// <summary>Read replicas on one node (real Kestrel, Orleans and files): routing by session, consistency, convergence, switching off, restart.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class ReplicaTests : IAsyncLifetime
 {
     // A generous bookmark wait: a session's read lands on a replica unless the machine stalls for seconds.
@@ -114,23 +115,38 @@ public sealed class ReplicaTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sessions_read_their_writes_and_never_go_back_under_concurrent_writes_while_replicas_serve()
+    public async Task A_thousand_concurrent_sessions_read_their_writes_and_never_go_back_while_replicas_serve()
     {
         var uuid = await _server.CreateDatabaseAsync();
         await QueryAsync(uuid, "CREATE TABLE t(session INTEGER, step INTEGER)", null);
         await SetModeAsync(uuid, "auto");
         await CaughtUpAsync(uuid);
 
-        const int sessions = 200, steps = 4;
+        // A thousand sessions open at once, each with its own bookmark, interleaved: at most 48 requests are in flight
+        // (a client's connection pool), so every session waits its turn between its steps, as many clients' would.
+        const int sessions = 1_000, steps = 3;
         var violations = new ConcurrentQueue<string>();
         int replicaReads = 0, reads = 0;
-        await Parallel.ForAsync(0, sessions, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (s, _) =>
+        using var inFlight = new SemaphoreSlim(48);
+        async Task<Answer> SendAsync(string sql, string? session)
+        {
+            await inFlight.WaitAsync(Ct);
+            try
+            {
+                return await QueryAsync(uuid, sql, session);
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, sessions).Select(s => Task.Run(async () =>
         {
             string? bookmark = "first-unconstrained";
             var seen = -1L;
             for (var step = 0; step < steps; step++)
             {
-                var read = await QueryAsync(uuid, $"SELECT count(*) AS n, (SELECT count(*) FROM t WHERE session = {s}) AS mine FROM t", bookmark);
+                var read = await SendAsync($"SELECT count(*) AS n, (SELECT count(*) FROM t WHERE session = {s}) AS mine FROM t", bookmark);
                 Interlocked.Increment(ref reads);
                 if (!read.ServedByPrimary) Interlocked.Increment(ref replicaReads);
                 var n = read.Rows[0].GetProperty("n").GetInt64();
@@ -141,11 +157,11 @@ public sealed class ReplicaTests : IAsyncLifetime
                     violations.Enqueue($"session {s}: answer bookmark {read.Bookmark} older than the session's {bookmark}");
                 seen = n;
                 bookmark = Newest(bookmark, read.Bookmark);
-                var write = await QueryAsync(uuid, $"INSERT INTO t VALUES ({s}, {step})", bookmark);
+                var write = await SendAsync($"INSERT INTO t VALUES ({s}, {step})", bookmark);
                 if (!write.ServedByPrimary) violations.Enqueue($"session {s}: a write was served by a replica");
                 bookmark = Newest(bookmark, write.Bookmark);
             }
-        });
+        }, Ct)));
         Assert.True(violations.IsEmpty, string.Join("\n", violations.Take(20)));
         // Replicas demonstrably serve: with a 5 s bookmark wait only a stalled machine sends a session's read to the primary.
         Assert.True(replicaReads * 4 >= reads, $"only {replicaReads} of {reads} reads were served by replicas");
@@ -185,6 +201,63 @@ public sealed class ReplicaTests : IAsyncLifetime
         Assert.Single(Samples("atoll_replica_lag_entries", "WEUR")); // one series per region, whatever the number of databases
         Assert.Single(Samples("atoll_replica_lag_time_seconds", "APAC"));
         Assert.DoesNotContain(lines, l => l.StartsWith("atoll_replica", StringComparison.Ordinal) && l.Contains(uuid, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_replica_far_behind_or_whose_entries_expired_catches_up_from_a_copy_instead_of_replaying(bool expired)
+    {
+        // Expired: history older than the newest snapshot is dropped at each snapshot (every 10 commits, no retention;
+        // a replica is still seeded from the current state, which retention never takes away).
+        // Far behind: the entries are all there, but more of them than CopyWhenBehind.
+        string[] settings = expired
+            ? ["--Atoll:TimeTravel:Retention=00:00:00", "--Atoll:TimeTravel:SnapshotEveryCommits=10"]
+            : ["--Atoll:Replication:CopyWhenBehind=20"];
+        string[] withReplica = [.. Args, .. settings];
+        string[] withoutReplica = [.. settings, "--Atoll:Region=WNAM"]; // no replica regions: the replica stays where it was
+        const int missed = 45;
+        var directory = Path.Combine(Path.GetTempPath(), "atoll-replica-behind-" + Guid.NewGuid().ToString("N"));
+        var first = await AtollServer.StartAsync(directory, extraArgs: withReplica);
+        string uuid;
+        try
+        {
+            uuid = await first.CreateDatabaseAsync();
+            await QueryAsync(uuid, "CREATE TABLE t(v); INSERT INTO t VALUES (0)", null, first);
+            await SetModeAsync(uuid, "auto", first);
+            await CaughtUpAsync(uuid, first);
+        }
+        finally
+        {
+            await first.StopAsync(deleteData: false);
+        }
+        var alone = await AtollServer.StartAsync(directory, first.AdminToken, withoutReplica);
+        string? last = null;
+        try
+        {
+            // History expires by whole 16 MB log segments: 1 MB rows fill a few while the replica is away.
+            var value = expired ? "randomblob(1000000)" : "1";
+            for (var i = 1; i <= missed; i++) last = (await QueryAsync(uuid, $"INSERT INTO t VALUES ({value})", null, alone)).Bookmark;
+        }
+        finally
+        {
+            await alone.StopAsync(deleteData: false);
+        }
+        var back = await AtollServer.StartAsync(directory, first.AdminToken, withReplica);
+        try
+        {
+            var read = await QueryAsync(uuid, "SELECT count(*) AS n FROM t", last, back);
+            Assert.False(read.ServedByPrimary, read.Body.ToString());
+            Assert.Equal(missed + 1, read.Rows[0].GetProperty("n").GetInt32());
+            await CaughtUpAsync(uuid, back); // both replicas, not just the one that answered
+            var counters = back.Services.GetRequiredService<ReplicationCounters>();
+            Assert.Equal(2, counters.CopyCatchUps); // one per replica region
+            Assert.True(counters.Entries < missed, $"{counters.Entries} entries replayed: it did not catch up from a copy");
+        }
+        finally
+        {
+            await back.DisposeAsync();
+        }
     }
 
     static string? Newest(string? session, string? answer)
