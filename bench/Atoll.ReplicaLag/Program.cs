@@ -10,6 +10,12 @@ using Atoll.Bench;
 // write's answer to the replica's answer is how long a commit takes to become readable on the replica. The baseline,
 // in the same run, is the same read sent to the primary right after (no session: the primary answers at once).
 // Usage: dotnet build -c Release src/Atoll.Server && dotnet run -c Release --project bench/Atoll.ReplicaLag -- [seconds=20] [writers=4]
+// Or: ... -- throughput [seconds=10]: writes/s and reads/s of one hot database with 0, 1 and 2 replicas, in one run.
+if (args.Length > 0 && args[0] == "throughput")
+{
+    await ThroughputAsync(args.Length > 1 ? int.Parse(args[1]) : 10);
+    return;
+}
 var seconds = args.Length > 0 ? int.Parse(args[0]) : 20;
 var writers = args.Length > 1 ? int.Parse(args[1]) : 4;
 using var server = await BenchServer.StartAsync("replica-lag", 32, TimeSpan.FromSeconds(100), "--Atoll:Region=WNAM", "--Atoll:Replication:Regions:0=WEUR", "--Atoll:Replication:BookmarkWait=00:00:10");
@@ -65,6 +71,53 @@ if (buckets.Count > 0)
     var total = buckets[^1].Count;
     string AtMost(double q) => buckets.First(b => b.Count >= q * total).Le;
     Console.WriteLine($"commit-to-apply on the replica (server histogram, {total} entries): p50 <= {AtMost(0.50)} s, p99 <= {AtMost(0.99)} s");
+}
+
+// Two writers and four readers (sessions starting first-unconstrained, so replicas may answer) on one database.
+static async Task ThroughputAsync(int seconds)
+{
+    Console.WriteLine($"cores: {Environment.ProcessorCount}; {seconds} s per configuration; 2 writers + 4 readers");
+    Console.WriteLine("| replicas | writes/s | reads/s | reads answered by a replica | writes/s vs 0 | reads/s vs 0 |");
+    Console.WriteLine("|---|---|---|---|---|---|");
+    double baseWrites = 0, baseReads = 0;
+    foreach (var count in new[] { 0, 1, 2 })
+    {
+        string[] regions = [.. new[] { "WEUR", "APAC" }.Take(count).Select((r, i) => $"--Atoll:Replication:Regions:{i}={r}")];
+        using var server = await BenchServer.StartAsync("replica-throughput", 32, TimeSpan.FromSeconds(100), ["--Atoll:Region=WNAM", .. regions]);
+        var http = server.Http;
+        var uuid = (await Send(http, HttpMethod.Post, server.Databases, """{"name":"hot"}""", null)).Body.GetProperty("result").GetProperty("uuid").GetString();
+        var query = $"{server.Databases}/{uuid}/query";
+        await Send(http, HttpMethod.Post, query, """{"sql":"CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 1000) INSERT INTO t(v) SELECT 'row ' || n FROM s"}""", null);
+        await Send(http, HttpMethod.Patch, $"{server.Databases}/{uuid}", """{"read_replication":{"mode":"auto"}}""", null);
+        var read = """{"sql":"SELECT v FROM t WHERE id = 500"}""";
+        while (count > 0 && (await Send(http, HttpMethod.Post, query, read, "first-unconstrained")).Body.GetProperty("result")[0].GetProperty("meta").GetProperty("served_by_primary").GetBoolean())
+            await Task.Delay(50);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        long writes = 0, reads = 0, fromReplicas = 0;
+        var writers = Enumerable.Range(0, 2).Select(async _ =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Send(http, HttpMethod.Post, query, """{"sql":"INSERT INTO t(v) VALUES ('w')"}""", null);
+                Interlocked.Increment(ref writes);
+            }
+        });
+        var readers = Enumerable.Range(0, 4).Select(async _ =>
+        {
+            string? session = "first-unconstrained";
+            while (!stop.IsCancellationRequested)
+            {
+                var answer = await Send(http, HttpMethod.Post, query, read, session);
+                session = answer.Bookmark ?? session;
+                Interlocked.Increment(ref reads);
+                if (!answer.Body.GetProperty("result")[0].GetProperty("meta").GetProperty("served_by_primary").GetBoolean()) Interlocked.Increment(ref fromReplicas);
+            }
+        });
+        await Task.WhenAll(writers.Concat(readers));
+        double w = writes / (double)seconds, r = reads / (double)seconds;
+        if (count == 0) (baseWrites, baseReads) = (w, r);
+        Console.WriteLine($"| {count} | {w:0} | {r:0} | {fromReplicas * 100.0 / Math.Max(1, reads):0}% | {w / baseWrites:0.00} | {r / baseReads:0.00} |");
+    }
 }
 
 static async Task<(JsonElement Body, string? Bookmark)> Send(HttpClient http, HttpMethod method, string path, string? json, string? session)

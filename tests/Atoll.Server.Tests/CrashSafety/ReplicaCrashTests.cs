@@ -58,6 +58,14 @@ public sealed class ReplicaCrashTests : IDisposable
                     {
                         await server.KillAsync();
                         landed = File.Exists(marker); // still there once the process is gone: it died mid-apply
+                        if (!landed)
+                        {
+                            // The apply finished between the look and the kill: start again and try with the next batch.
+                            await server.DisposeAsync();
+                            server = null;
+                            server = await ServerProcess.StartAsync(_data, _token, Settings, Ct);
+                            await CaughtUpAsync(server, uuid);
+                        }
                         break;
                     }
                     if (poll % 50 == 49 && await BehindAsync(server, uuid) == 0) break; // applied before it was seen: next batch
