@@ -62,7 +62,12 @@ internal sealed class ActiveDatabase(string uuid, Database database, QueryQueue 
             var result = database.IsKnownWrite(request) ? null : await ReadAsync(request, direct, cancellationToken);
             if (result is null)
             {
-                if (direct) return null; // a write (or the grain is closing): the grain runs it
+                if (direct)
+                {
+                    // A write (or the grain is closing): the grain runs it, under a span of its own; this one recorded nothing.
+                    if (span is not null) span.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+                    return null;
+                }
                 result = await WriteAsync(request, cancellationToken);
                 await durable(result.Bookmark, cancellationToken);
             }
