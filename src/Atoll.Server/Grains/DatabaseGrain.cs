@@ -37,6 +37,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         var uuid = this.GetPrimaryKeyString();
         // Rebuilds the file from its change log (local, else the object store) when it is missing or behind.
         _database = await Database.OpenAsync(files.File(uuid), engineOptions.Value, changeLogs.For(uuid), cancellationToken);
+        changeLogs.Opened(uuid);
         openDatabases.Touch(uuid);
         logger.LogDebug("Opened database {Uuid}", uuid);
         if (_database.HasChangeLog)

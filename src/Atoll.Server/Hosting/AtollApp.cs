@@ -95,7 +95,7 @@ public static class AtollApp
         builder.Services.AddSingleton(_ => ObjectStore(objectStore, options));
         builder.Services.AddSingleton(services => new ChangeLogSettings(services.GetRequiredService<IOptions<TimeTravelOptions>>(),
             services.GetRequiredService<IOptions<ObjectStoreOptions>>(), services.GetService<ObjectStoreHolder>()?.Store,
-            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>()));
+            services.GetRequiredService<DatabaseFiles>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>()));
         builder.Services.AddSingleton<TransferSigner>();
         builder.Services.AddSingleton<TransferFiles>();
         builder.Services.AddSingleton<TransferJobs>();
@@ -113,6 +113,9 @@ public static class AtollApp
                 collection.CollectionAge = options.IdleTimeout;
                 collection.CollectionQuantum = TimeSpan.FromTicks(Math.Min(options.IdleTimeout.Ticks / 2, TimeSpan.FromMinutes(1).Ticks));
             });
+            // The directory cache is preallocated for its capacity (1,000,000 by default: 9 MB) and keeps the address of
+            // every grain it saw, deactivated ones too; one silo finds its own activations without it.
+            silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 10_000);
             // A grain call must outlast the engine's own limits, so the user gets D1's time-limit or overloaded error
             // rather than Orleans' timeout (a 500): queue waits + the time limit + a durable upload, with a margin.
             silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = GrainCallTimeout(options, engine, objectStore));

@@ -37,7 +37,8 @@ public sealed class DatabaseSamples
     sealed class Samples
     {
         readonly Lock _lock = new();
-        readonly (long AtMs, double DurationMs)[] _latencies = new (long, double)[LatencySamples];
+        // Grown as samples arrive, up to LatencySamples: most databases of a large fleet see a few queries, not a thousand.
+        (long AtMs, double DurationMs)[] _latencies = new (long, double)[8];
         readonly SortedList<long, long> _sizes = [];
         int _next;
         int _count;
@@ -48,8 +49,14 @@ public sealed class DatabaseSamples
         {
             lock (_lock)
             {
+                if (_count == _latencies.Length && _latencies.Length < LatencySamples)
+                {
+                    // Full and in order (it has not wrapped yet): the next sample goes after the last.
+                    Array.Resize(ref _latencies, Math.Min(LatencySamples, _latencies.Length * 2));
+                    _next = _count;
+                }
                 _latencies[_next] = (atMs, durationMs);
-                _next = (_next + 1) % LatencySamples;
+                _next = (_next + 1) % _latencies.Length;
                 _count = Math.Min(_count + 1, LatencySamples);
                 var hour = atMs - atMs % 3_600_000;
                 _sizes[hour] = sizeBytes;

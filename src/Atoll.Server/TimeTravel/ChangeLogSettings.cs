@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using Atoll.Engine;
 using Atoll.Engine.Storage;
+using Atoll.Server.Hosting;
 using Atoll.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -11,10 +11,8 @@ namespace Atoll.Server.TimeTravel;
 /// (<c>Atoll:ObjectStore:WaitForUpload</c>, honoured by the engine) and a per-database key prefix.
 /// </summary>
 public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IOptions<ObjectStoreOptions> storeOptions, IObjectStore? store,
-    TimeProvider clock, ILogger<ChangeLogSettings> logger)
+    DatabaseFiles files, TimeProvider clock, ILogger<ChangeLogSettings> logger)
 {
-    readonly ConcurrentDictionary<string, bool> _created = new(StringComparer.Ordinal);
-
     /// <summary>The object store, or null when backups are off.</summary>
     public IObjectStore? Store { get; } = store;
 
@@ -25,20 +23,27 @@ public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IO
     public static string Prefix(string uuid) => $"databases/{uuid}/";
 
     /// <summary>
-    /// Notes that <paramref name="uuid"/> was just created: its first open needs no history from the object store, so it
-    /// succeeds while the store is unreachable.
+    /// Notes on disk that <paramref name="uuid"/> was just created (nothing is kept in memory): its first open needs no
+    /// history from the object store, so it succeeds while the store is unreachable, and its history starts at
+    /// <paramref name="at"/>, not at that open.
     /// </summary>
-    public void Created(string uuid) => _created[uuid] = true;
+    public void Created(string uuid, DateTimeOffset at) => files.MarkCreated(uuid, at);
+
+    /// <summary>The database opened: from now on its history is in its log.</summary>
+    public void Opened(string uuid) => files.Opened(uuid);
 
     /// <summary>The change-log options for the database <paramref name="uuid"/>.</summary>
-    public ChangeLogOptions For(string uuid) => new()
+    public ChangeLogOptions For(string uuid) => For(uuid, files.CreatedNotOpened(uuid));
+
+    ChangeLogOptions For(string uuid, DateTimeOffset? createdNotOpened) => new()
     {
         Enabled = timeTravel.Value.Enabled,
         ObjectStore = Store,
         ObjectPrefix = Prefix(uuid),
         WaitForUpload = WaitForUpload,
         UploadTimeout = storeOptions.Value.UploadTimeout,
-        IsNew = _created.TryRemove(uuid, out _),
+        IsNew = createdNotOpened is not null,
+        CreatedAt = createdNotOpened,
         Retention = timeTravel.Value.Retention,
         SnapshotEveryCommits = timeTravel.Value.SnapshotEveryCommits,
         SnapshotInterval = timeTravel.Value.SnapshotInterval,
