@@ -15,6 +15,7 @@ public sealed class DatabaseSamples
     const int MaxDatabases = 2048;
 
     readonly ConcurrentDictionary<string, Samples> _databases = new(StringComparer.Ordinal);
+    int _trimming;
 
     /// <summary>Records a query that took <paramref name="durationMs"/> and left the file at <paramref name="sizeBytes"/>.</summary>
     public void Record(string uuid, long atMs, double durationMs, long sizeBytes)
@@ -30,8 +31,19 @@ public sealed class DatabaseSamples
 
     void Trim()
     {
-        foreach (var (uuid, _) in _databases.OrderBy(p => p.Value.LastMs).Take(_databases.Count - MaxDatabases + MaxDatabases / 8))
-            _databases.TryRemove(uuid, out _);
+        // One trimmer at a time; it works on a consistent copy (sorting the live dictionary while others add to it
+        // could see entries that are not there, and failed the query that recorded).
+        if (Interlocked.CompareExchange(ref _trimming, 1, 0) != 0) return;
+        try
+        {
+            var all = _databases.ToArray();
+            foreach (var (uuid, _) in all.OrderBy(p => p.Value.LastMs).Take(all.Length - MaxDatabases + MaxDatabases / 8))
+                _databases.TryRemove(uuid, out _);
+        }
+        finally
+        {
+            Volatile.Write(ref _trimming, 0);
+        }
     }
 
     sealed class Samples
