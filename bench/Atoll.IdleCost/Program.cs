@@ -13,12 +13,14 @@ using Microsoft.Data.Sqlite;
 //   3. wait until every database closed (idle timeout 10 s) and the RSS settled → bytes per idle database;
 //   4. cold first queries: a sample of the idle tenants, the old and the big databases, each against a raw
 //      Microsoft.Data.Sqlite open + the same query on a copy of the same file (same run), then a warm repeat.
-// Usage: dotnet run -c Release --project bench/Atoll.IdleCost -- [count=10000] [sample=500] [clients=64] [history=2000] [bigMb=32]
+//   Only the first W databases get the write (W = N by default): on a slow machine 100,000 first writes take an hour.
+// Usage: dotnet run -c Release --project bench/Atoll.IdleCost -- [count=10000] [sample=500] [clients=64] [history=2000] [bigMb=32] [written=count]
 var count = Arg(0, 10_000);
 var sample = Arg(1, 500);
 var clients = Arg(2, 64);
 var history = Arg(3, 2_000);
 var bigMb = Arg(4, 32);
+var written = Math.Min(count, Arg(5, count));
 const int warmUp = 200, special = 12;
 var idle = TimeSpan.FromSeconds(10);
 Console.WriteLine($"load at start: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -53,8 +55,8 @@ var catalogedRss = Rss(server.Pid);
 
 // 2. One write each.
 clock.Restart();
-await ForAll(tenants, uuid => Post($"{server.Databases}/{uuid}/query", note));
-var writeRate = count / clock.Elapsed.TotalSeconds;
+await ForAll(tenants[..written], uuid => Post($"{server.Databases}/{uuid}/query", note));
+var writeRate = written / clock.Elapsed.TotalSeconds;
 var activeRss = Rss(server.Pid);
 var activeFiles = OpenDatabaseFiles();
 
@@ -64,7 +66,7 @@ var memory = Smaps(server.Pid);
 
 // 4. Cold first queries, each beside a raw open of a copy of the same file.
 var random = new Random(42);
-var picks = tenants.OrderBy(_ => random.Next()).Take(sample).ToArray();
+var picks = tenants[..written].OrderBy(_ => random.Next()).Take(sample).ToArray();
 var copies = Directory.CreateTempSubdirectory("atoll-idle-raw-").FullName;
 try
 {
@@ -75,7 +77,7 @@ try
         ($"old ({history:N0} commits)", Cold(old)),
         ($"big ({bigMb} MB file)", Cold(big)),
     };
-    Console.WriteLine($"databases: {count:N0} tenants (+{warmUp} warm-up, {special} old, {special} big); clients: {clients}; load now: {File.ReadAllText("/proc/loadavg").Trim()}");
+    Console.WriteLine($"databases: {count:N0} tenants ({written:N0} written once; +{warmUp} warm-up, {special} old, {special} big); clients: {clients}; load now: {File.ReadAllText("/proc/loadavg").Trim()}");
     Console.WriteLine($"create over REST: {createRate:N0}/s; first write (activation + file + change log): {writeRate:N0}/s");
     Console.WriteLine($"server RSS: at start {Mib(startRss)}; baseline (warm-up done, all idle) {Mib(baseline)}; {count:N0} catalogued {Mib(catalogedRss)} " +
         $"({(catalogedRss - baseline) * 1024.0 / count:N0} B each); all open {Mib(activeRss)} ({activeFiles} database files open); " +

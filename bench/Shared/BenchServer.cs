@@ -52,7 +52,8 @@ public sealed class BenchServer : IDisposable
         var port = FreePort();
         var process = Process.Start(new ProcessStartInfo("dotnet",
             [dll, "--urls", $"http://127.0.0.1:{port}", "--data-dir", data, "--admin-token", token, "--Logging:LogLevel:Default=Warning", .. settings])
-            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            // In its data directory, as a server started with the default ./.atoll works below its working directory.
+            { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = data })!;
         // ATOLL_BENCH_SERVER_LOG: a file that receives the server's output (warnings and errors only).
         var log = Environment.GetEnvironmentVariable("ATOLL_BENCH_SERVER_LOG") is { Length: > 0 } path ? TextWriter.Synchronized(File.AppendText(path)) : null;
         process.OutputDataReceived += (_, e) => log?.WriteLine(e.Data);

@@ -308,9 +308,14 @@ public sealed class SqliteCatalog : ICatalog, IDisposable
             SELECT uuid, account_id, name, created_at, read_replication, location_hint, jurisdiction, num_tables, file_size FROM databases
             """))
             while (reader.Read())
-                Remember(new DatabaseRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                    DateTimeOffset.Parse(reader.GetString(3)), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8)));
+            {
+                // 100,000 records share their account's id and the few mode/hint values instead of a copy each.
+                var accountId = reader.GetString(1);
+                if (_accounts.TryGetValue(accountId, out var account)) accountId = account.Id;
+                Remember(new DatabaseRecord(reader.GetString(0), accountId, reader.GetString(2),
+                    DateTimeOffset.Parse(reader.GetString(3)), string.Intern(reader.GetString(4)), reader.IsDBNull(5) ? null : string.Intern(reader.GetString(5)),
+                    reader.IsDBNull(6) ? null : string.Intern(reader.GetString(6)), reader.GetInt32(7), reader.GetInt64(8)));
+            }
         using (var reader = Query("SELECT id, account_id, name, hash, permission, databases, is_admin, created_at FROM tokens"))
             while (reader.Read())
             {

@@ -33,7 +33,10 @@ public static class AtollApp
     /// <summary>Builds the app from command-line <paramref name="args"/> (<c>--urls</c>, <c>--data-dir</c>, <c>--admin-token</c>, any <c>--Atoll:…</c>).</summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // No configuration reload: watching appsettings*.json means a recursive watch of the content root (the working
+        // directory), and with the data directory below it (./.atoll by default) that is a watch and a directory scan for
+        // every database folder created — memory and CPU per database for a reload Atoll does not use.
+        var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         var environment = new Dictionary<string, string?>();
         if (Environment.GetEnvironmentVariable("ATOLL_DATA_DIR") is { Length: > 0 } dataDir) environment["Atoll:DataDirectory"] = dataDir;
         if (Environment.GetEnvironmentVariable("ATOLL_ADMIN_TOKEN") is { Length: > 0 } adminToken) environment["Atoll:AdminToken"] = adminToken;

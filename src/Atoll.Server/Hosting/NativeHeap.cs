@@ -39,7 +39,10 @@ internal static partial class NativeHeap
     static void Trim()
     {
         var gc = GC.GetGCMemoryInfo();
-        if (gc.TotalCommittedBytes - gc.HeapSizeBytes > WastedBytesWorthCompacting)
+        // Only when most of what is committed is unused (a wave of closes, not a busy server whose heap is simply large).
+        var live = gc.HeapSizeBytes - gc.FragmentedBytes;
+        var unused = gc.TotalCommittedBytes - live;
+        if (unused > WastedBytesWorthCompacting && unused > live)
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true); // also decommits what it freed
         try
         {
