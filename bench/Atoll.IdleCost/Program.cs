@@ -6,8 +6,8 @@ using Atoll.Bench;
 using Microsoft.Data.Sqlite;
 
 // Many databases on one Atoll server (its own process, Release build), measured from outside as a user sees it:
-//   0. warm-up: 200 databases created, written and queried, plus the "old" (long history) and "big" (large file)
-//      databases of step 4; all idle → the baseline RSS (the server with its code paths warm and nothing open);
+//   0. warm-up: 200 databases created, written and queried; all idle → the baseline RSS (the server with its code
+//      paths warm and nothing open); then the "old" (long history) and "big" (large file) databases of step 4;
 //   1. create N databases over REST with C concurrent clients (the create rate; RSS with N catalogued databases);
 //   2. one write to each (activation, file, change log; RSS with all of them open);
 //   3. wait until every database closed (idle timeout 10 s) and the RSS settled → bytes per idle database;
@@ -35,6 +35,7 @@ const string read = """{"sql":"SELECT body FROM notes WHERE id = 1"}""";
 var warm = await CreateAll("warm", warmUp);
 await ForAll(warm, uuid => Post($"{server.Databases}/{uuid}/query", note));
 await ForAll(warm, uuid => Post($"{server.Databases}/{uuid}/query", read));
+var (baseline, _) = await SettledWhenIdle();
 var old = await CreateAll("old", special);
 await ForAll(old, uuid => Post($"{server.Databases}/{uuid}/query", note));
 await Parallel.ForAsync(0, special * history, new ParallelOptions { MaxDegreeOfParallelism = clients }, async (i, _) =>
@@ -44,7 +45,7 @@ foreach (var uuid in big)
     await Post($"{server.Databases}/{uuid}/query", $$"""
         {"sql":"CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes(body) VALUES ('hello'); CREATE TABLE blobs(b BLOB); INSERT INTO blobs SELECT randomblob(8000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT {{bigMb * 128}}) SELECT x FROM c)"}
         """);
-var (baseline, _) = await SettledWhenIdle();
+await SettledWhenIdle();
 
 // 1. Create.
 var clock = Stopwatch.StartNew();
@@ -82,7 +83,8 @@ try
     Console.WriteLine($"server RSS: at start {Mib(startRss)}; baseline (warm-up done, all idle) {Mib(baseline)}; {count:N0} catalogued {Mib(catalogedRss)} " +
         $"({(catalogedRss - baseline) * 1024.0 / count:N0} B each); all open {Mib(activeRss)} ({activeFiles} database files open); " +
         $"all idle {Mib(idleRss)} after {waited.TotalSeconds:N0} s");
-    Console.WriteLine($"per idle database: {(idleRss - baseline) * 1024.0 / count:N0} bytes of RSS over the baseline");
+    Console.WriteLine($"per idle database: {(idleRss - baseline) * 1024.0 / count:N0} bytes of RSS over the baseline; " +
+        $"{(idleRss - startRss) * 1024.0 / (count + warmUp + 2 * special):N0} bytes over the RSS at start (an upper bound: includes the warm-up's code)");
     Console.WriteLine($"idle RSS by mapping: {string.Join(", ", memory.Select(m => $"{m.Key} {Mib(m.Value)}"))}");
     Console.WriteLine("first query to a closed database (ms)     | Atoll cold p50 / p99 | raw SQLite open+query p50 / p99 | cold/raw p50 | Atoll warm p50 / p99");
     foreach (var (kind, l) in rows)
