@@ -16,7 +16,11 @@ internal static partial class NativeHeap
     /// <summary>Committed GC memory beyond the live heap that is worth a compacting collection to give back.</summary>
     const long WastedBytesWorthCompacting = 32 << 20;
 
+    /// <summary>Closes since the last pass that make a compacting collection worth it whatever the last GC's figures say.</summary>
+    const int ClosesWorthCompacting = 64;
+
     static int _scheduled;
+    static int _closedSinceLastPass;
     static long _lastPassMs = long.MinValue / 2;
 
     /// <summary>
@@ -25,6 +29,7 @@ internal static partial class NativeHeap
     /// </summary>
     public static void TrimSoon(TimeSpan delay)
     {
+        Interlocked.Increment(ref _closedSinceLastPass);
         if (Interlocked.Exchange(ref _scheduled, 1) == 1) return;
         _ = Task.Run(async () =>
         {
@@ -38,11 +43,13 @@ internal static partial class NativeHeap
 
     static void Trim()
     {
+        // A wave of closes, or most of what is committed unused as of the last GC (whose figures predate the closes that
+        // came after it, hence the count); not a busy server whose heap is simply large.
+        var closed = Interlocked.Exchange(ref _closedSinceLastPass, 0);
         var gc = GC.GetGCMemoryInfo();
-        // Only when most of what is committed is unused (a wave of closes, not a busy server whose heap is simply large).
         var live = gc.HeapSizeBytes - gc.FragmentedBytes;
         var unused = gc.TotalCommittedBytes - live;
-        if (unused > WastedBytesWorthCompacting && unused > live)
+        if (closed >= ClosesWorthCompacting || (unused > WastedBytesWorthCompacting && unused > live))
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true); // also decommits what it freed
         try
         {
