@@ -28,6 +28,12 @@ public sealed class BenchServer : IDisposable
     /// <summary>A client with the admin token, its base address the server's.</summary>
     public HttpClient Http { get; }
 
+    /// <summary>The server's process id (for its memory and descriptors in <c>/proc</c>).</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>The server's data directory.</summary>
+    public string DataDirectory => _data;
+
     /// <summary>The default account's id.</summary>
     public string AccountId { get; }
 
@@ -41,15 +47,20 @@ public sealed class BenchServer : IDisposable
     /// <summary>As above with a given admin token (the nodes of one cluster share theirs).</summary>
     public static async Task<BenchServer> StartAsync(string name, string token, int maxConnections, TimeSpan timeout, params string[] settings)
     {
-        var dll = Path.Combine(FindRepo(), "src/Atoll.Server/bin/Release/net10.0/Atoll.Server.dll");
+        // ATOLL_BENCH_SERVER: a copy of the build elsewhere, so a long run is not disturbed by a rebuild.
+        var dll = Environment.GetEnvironmentVariable("ATOLL_BENCH_SERVER") is { Length: > 0 } given ? given
+            : Path.Combine(FindRepo(), "src/Atoll.Server/bin/Release/net10.0/Atoll.Server.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"Build the server first: dotnet build -c Release src/Atoll.Server ({dll})");
         var data = Directory.CreateTempSubdirectory($"atoll-{name}-").FullName;
         var port = FreePort();
         var process = Process.Start(new ProcessStartInfo("dotnet",
             [dll, "--urls", $"http://127.0.0.1:{port}", "--data-dir", data, "--admin-token", token, "--Logging:LogLevel:Default=Warning", .. settings])
-            { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+            // In its data directory, as a server started with the default ./.atoll works below its working directory.
+            { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = data })!;
+        // ATOLL_BENCH_SERVER_LOG: a file that receives the server's output (warnings and errors only).
+        var log = Environment.GetEnvironmentVariable("ATOLL_BENCH_SERVER_LOG") is { Length: > 0 } path ? TextWriter.Synchronized(File.AppendText(path)) : null;
+        process.OutputDataReceived += (_, e) => log?.WriteLine(e.Data);
+        process.ErrorDataReceived += (_, e) => log?.WriteLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections })

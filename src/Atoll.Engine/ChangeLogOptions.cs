@@ -32,6 +32,13 @@ public sealed class ChangeLogOptions
     /// </summary>
     public bool IsNew { get; set; }
 
+    /// <summary>
+    /// When the database was created, if it was opened only later: its history then starts at creation (the first entry is
+    /// stamped with this time, so a timestamp between creation and the first open names the empty database). Null: at the
+    /// first open.
+    /// </summary>
+    public DateTimeOffset? CreatedAt { get; set; }
+
     /// <summary>Told of every background failure (snapshot, expiry, upload — each retried) with what failed; also counted in <see cref="Database.LogCounters"/>.</summary>
     public Action<string, Exception>? OnFailure { get; set; }
 

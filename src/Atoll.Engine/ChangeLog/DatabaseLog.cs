@@ -209,7 +209,9 @@ internal sealed class DatabaseLog : IAsyncDisposable
     {
         // Commit times never go backwards, so "the last commit at or before T" is well defined.
         var now = _options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
-        return Store.Index.Last is { } last ? Math.Max(now, last.CommitTimeMs) : now;
+        if (Store.Index.Last is { } last) return Math.Max(now, last.CommitTimeMs);
+        // The first entry of a database created earlier than it was first opened: its history starts at creation.
+        return _options.CreatedAt is { } created ? Math.Min(now, created.ToUnixTimeMilliseconds()) : now;
     }
 
     /// <summary>Closes the log. With <paramref name="clean"/> (the database file is closed and synced) the index is saved for a fast reopen.</summary>

@@ -17,6 +17,7 @@ namespace Atoll.Engine.ChangeLog;
 internal sealed class LogSegments(string folder, long segmentBytes = 16 << 20, int chunkBytes = 1 << 20) : IDisposable
 {
     static readonly byte[] Fill = CreateFill();
+    const int FirstChunkBytes = 64 << 10;
     readonly Lock _fileLock = new(); // a sync never races a roll to a new segment
     FileStream? _current;
     string? _currentPath;
@@ -29,7 +30,9 @@ internal sealed class LogSegments(string folder, long segmentBytes = 16 << 20, i
     {
         var length = 4 + entry.EncodedLength;
         if (_current is null || _end >= segmentBytes) Roll(entry.Sequence);
-        if (_end + length > _current!.Length) Grow(_end + length + chunkBytes);
+        // A new segment starts with a small chunk and doubles up to chunkBytes: most databases of a large fleet log a few
+        // small commits, and filling (and syncing) a whole chunk for each of them was most of their first write's I/O.
+        if (_end + length > _current!.Length) Grow(_end + length + Math.Min(chunkBytes, Math.Max(FirstChunkBytes, _current.Length)));
         var bytes = ArrayPool<byte>.Shared.Rent(length);
         try
         {

@@ -63,7 +63,7 @@ public static class DatabasesApi
     }
 
     static async Task<IResult> Create(string accountId, HttpContext context, TokenAuthenticator auth, ICatalog catalog, RequestBody bodies,
-        IGrainFactory grains, ChangeLogSettings changeLogs)
+        ChangeLogSettings changeLogs)
     {
         var token = await auth.ForAccountAsync(context.Request, accountId);
         TokenAuthenticator.RequireAccountEditor(token, "create databases");
@@ -72,10 +72,9 @@ public static class DatabasesApi
         var placement = new DatabasePlacement(body.OptionalEnum("primary_location_hint", LocationHints),
             body.OptionalEnum("jurisdiction", Jurisdictions), ReadReplicationMode(body) ?? "disabled");
         var record = await catalog.CreateDatabaseAsync(accountId, name, placement, context.RequestAborted);
-        changeLogs.Created(record.Uuid); // its first open needs no history: it succeeds while the object store is down
-        // Opening it now logs the empty database's first bookmark, so Time Travel's history starts at creation,
-        // not at the first query (a timestamp between the two names the empty database).
-        await grains.GetGrain<IDatabaseGrain>(record.Uuid).GetBookmark();
+        // Nothing is opened now: the first query makes the file and its log, whose history is stamped from this creation
+        // time (a timestamp between creation and the first query names the empty database), and needs no object store.
+        changeLogs.Created(record.Uuid, record.CreatedAt);
         return Envelope.Ok(json => DatabaseJson.Write(json, record));
     }
 

@@ -54,6 +54,9 @@ internal sealed class CatalogMirror
 
     public DatabaseRecord Remember(DatabaseRecord record)
     {
+        // 100,000 records share their account's id string instead of a copy each.
+        if (_accounts.TryGetValue(record.AccountId, out var account) && !ReferenceEquals(account.Id, record.AccountId))
+            record = record with { AccountId = account.Id };
         // A rename is not possible today, but a record replaced under another name must not leave the old name answering.
         if (_databases.TryGetValue(record.Uuid, out var previous) && previous.Name != record.Name)
             _databasesByName.TryRemove((previous.AccountId, previous.Name), out _);

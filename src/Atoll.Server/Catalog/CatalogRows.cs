@@ -104,8 +104,9 @@ internal static class CatalogRows
 
     /// <summary>A row of <see cref="SelectDatabases"/>.</summary>
     public static DatabaseRecord ReadDatabase(DbDataReader reader)
-        => new(reader.GetString(0), reader.GetString(1), reader.GetString(2), ParseTimestamp(reader.GetString(3)), reader.GetString(4),
-            reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+        // The few mode/hint/jurisdiction values are interned: a catalog of 100,000 records keeps one copy of each.
+        => new(reader.GetString(0), reader.GetString(1), reader.GetString(2), ParseTimestamp(reader.GetString(3)), string.Intern(reader.GetString(4)),
+            reader.IsDBNull(5) ? null : string.Intern(reader.GetString(5)), reader.IsDBNull(6) ? null : string.Intern(reader.GetString(6)),
             Convert.ToInt32(reader.GetValue(7), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(8), CultureInfo.InvariantCulture));
 
     /// <summary>A row of <see cref="SelectTokens"/>.</summary>

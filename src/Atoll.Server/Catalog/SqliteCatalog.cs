@@ -7,12 +7,18 @@ namespace Atoll.Server.Catalog;
 /// The single-node <see cref="ICatalog"/>: accounts, databases and API tokens kept in <c>catalog.db</c> and mirrored in memory,
 /// indexed by uuid, by (account, name) and by token hash, so every request's authentication and lookup costs no I/O.
 /// </summary>
-/// <remarks>Thread-safe: writes are serialised and update the mirror after they commit. Every method completes synchronously.</remarks>
+/// <remarks>
+/// Thread-safe: writes are serialised and update the mirror after they commit. Every method but
+/// <see cref="CreateDatabaseAsync"/> (which may wait for its batch's commit) completes synchronously.
+/// </remarks>
 public sealed class SqliteCatalog : ICatalog, IDisposable
 {
     readonly SqliteConnection _connection;
     readonly Lock _writes = new();
     readonly CatalogMirror _mirror = new();
+    readonly HashSet<(string AccountId, string Name)> _pendingNames = []; // created, not yet committed (under _writes)
+    readonly SemaphoreSlim _commitTurn = new(1, 1);
+    InsertBatch _openBatch = new();
 
     /// <summary>Opens (creating if needed) the catalog in <paramref name="dataDirectory"/> and loads it into memory.</summary>
     public SqliteCatalog(string dataDirectory)
@@ -70,18 +76,75 @@ public sealed class SqliteCatalog : ICatalog, IDisposable
         => ValueTask.FromResult(_mirror.DatabaseByUuid(uuid));
 
     /// <inheritdoc/>
-    public ValueTask<DatabaseRecord> CreateDatabaseAsync(string accountId, string name, DatabasePlacement placement,
+    /// <remarks>
+    /// Creates that arrive together commit together: each joins the open batch, and whoever gets the commit turn first
+    /// inserts the whole batch in one transaction (one fsync), so a burst of creates costs one sync, not one each. A
+    /// create returns only once its batch is durable; its name is reserved meanwhile, so a concurrent duplicate fails.
+    /// </remarks>
+    public async ValueTask<DatabaseRecord> CreateDatabaseAsync(string accountId, string name, DatabasePlacement placement,
         CancellationToken cancellationToken = default)
     {
         var valid = DatabaseName.Parse(name).Value;
+        var record = CatalogRows.NewDatabase(accountId, valid, placement);
+        InsertBatch batch;
         lock (_writes)
         {
-            if (_mirror.HasDatabaseNamed(accountId, valid))
+            if (_mirror.HasDatabaseNamed(accountId, valid) || !_pendingNames.Add((accountId, valid)))
                 throw new D1Exception(D1ErrorCode.DuplicateName, "A database with that name already exists");
-            var record = CatalogRows.NewDatabase(accountId, valid, placement);
-            using (var command = CatalogRows.Insert(_connection.CreateCommand(), record)) command.ExecuteNonQuery();
-            return ValueTask.FromResult(_mirror.Remember(record));
+            batch = _openBatch;
+            batch.Records.Add(record);
         }
+        // Not cancellable once queued: the batch may already be committing it.
+        await _commitTurn.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (!batch.Committed.Task.IsCompleted) CommitOpenBatch();
+        }
+        finally
+        {
+            _commitTurn.Release();
+        }
+        await batch.Committed.Task.ConfigureAwait(false);
+        return record;
+    }
+
+    void CommitOpenBatch()
+    {
+        InsertBatch batch;
+        Exception? failure = null;
+        lock (_writes)
+        {
+            (batch, _openBatch) = (_openBatch, new InsertBatch());
+            try
+            {
+                using var transaction = _connection.BeginTransaction();
+                foreach (var record in batch.Records)
+                {
+                    using var command = CatalogRows.Insert(_connection.CreateCommand(), record);
+                    command.Transaction = transaction;
+                    command.ExecuteNonQuery();
+                }
+                transaction.Commit();
+                foreach (var record in batch.Records) _mirror.Remember(record);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+            finally
+            {
+                foreach (var record in batch.Records) _pendingNames.Remove((record.AccountId, record.Name));
+            }
+        }
+        if (failure is null) batch.Committed.SetResult();
+        else batch.Committed.SetException(failure);
+    }
+
+    /// <summary>Creates waiting to be committed together.</summary>
+    sealed class InsertBatch
+    {
+        public readonly List<DatabaseRecord> Records = [];
+        public readonly TaskCompletionSource Committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <inheritdoc/>
@@ -190,5 +253,9 @@ public sealed class SqliteCatalog : ICatalog, IDisposable
     }
 
     /// <summary>Closes the catalog file.</summary>
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _commitTurn.Dispose();
+    }
 }

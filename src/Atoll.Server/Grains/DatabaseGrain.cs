@@ -42,6 +42,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         await changeLogs.SettleAsync(uuid, cancellationToken);
         // Rebuilds the file from its change log (local, else the object store) when it is missing or behind.
         _database = await Database.OpenAsync(files.File(uuid), engineOptions.Value, changeLogs.For(uuid), cancellationToken);
+        changeLogs.Opened(uuid);
         openDatabases.Touch(uuid);
         var database = _database;
         _active = new ActiveDatabase(uuid, database, _queue, (bookmark, token) => Durable(database, bookmark, token),

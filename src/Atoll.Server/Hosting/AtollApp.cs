@@ -35,7 +35,10 @@ public static class AtollApp
     /// <summary>Builds the app from command-line <paramref name="args"/> (<c>--urls</c>, <c>--data-dir</c>, <c>--admin-token</c>, any <c>--Atoll:…</c>).</summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // No configuration reload: watching appsettings*.json means a recursive watch of the content root (the working
+        // directory), and with the data directory below it (./.atoll by default) that is a watch and a directory scan for
+        // every database folder created — memory and CPU per database for a reload Atoll does not use.
+        var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         var environment = new Dictionary<string, string?>();
         if (Environment.GetEnvironmentVariable("ATOLL_DATA_DIR") is { Length: > 0 } dataDir) environment["Atoll:DataDirectory"] = dataDir;
         if (Environment.GetEnvironmentVariable("ATOLL_ADMIN_TOKEN") is { Length: > 0 } adminToken) environment["Atoll:AdminToken"] = adminToken;
@@ -117,8 +120,8 @@ public static class AtollApp
         builder.Services.AddSingleton(_ => ObjectStore(objectStore, options));
         builder.Services.AddSingleton(services => new ChangeLogSettings(services.GetRequiredService<IOptions<TimeTravelOptions>>(),
             services.GetRequiredService<IOptions<ObjectStoreOptions>>(), services.GetService<ObjectStoreHolder>()?.Store,
-            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>(), services.GetService<IOwnershipFence>(),
-            clustered: cluster.Enabled));
+            services.GetRequiredService<DatabaseFiles>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>(),
+            services.GetService<IOwnershipFence>(), clustered: cluster.Enabled));
         builder.Services.AddSingleton<TransferSigner>();
         builder.Services.AddSingleton<TransferFiles>();
         builder.Services.AddSingleton<TransferJobs>();
@@ -138,6 +141,9 @@ public static class AtollApp
                 collection.CollectionAge = options.IdleTimeout;
                 collection.CollectionQuantum = TimeSpan.FromTicks(Math.Min(options.IdleTimeout.Ticks / 2, TimeSpan.FromMinutes(1).Ticks));
             });
+            // The directory cache is preallocated for its capacity (1,000,000 by default: 9 MB) and keeps the address of
+            // every grain it saw, deactivated ones too; one silo finds its own activations without it.
+            silo.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 10_000);
             // A grain call must outlast the engine's own limits, so the user gets D1's time-limit or overloaded error
             // rather than Orleans' timeout (a 500): queue waits + the time limit + a durable upload, with a margin.
             silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = GrainCallTimeout(options, engine, objectStore));

@@ -28,4 +28,34 @@ public sealed class DatabaseFiles(IOptions<AtollServerOptions> options, IOptions
         var folder = Folder(uuid);
         if (Directory.Exists(Path.Combine(folder, "log"))) Directory.Delete(folder, recursive: true);
     }
+
+    // A database created and not yet opened: its folder holds only this file, with the creation time (unix ms).
+    string CreatedMarker(string uuid) => Path.Combine(Folder(uuid), "created");
+
+    /// <summary>
+    /// Records that <paramref name="uuid"/> was created at <paramref name="at"/> and has no history anywhere yet. Creating
+    /// a database costs only this: its file and change log are made by its first open. Not synced: a marker lost in a crash
+    /// only means the first open asks the object store, which has nothing for it.
+    /// </summary>
+    public void MarkCreated(string uuid, DateTimeOffset at)
+    {
+        Directory.CreateDirectory(Folder(uuid));
+        System.IO.File.WriteAllText(CreatedMarker(uuid), at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>When <paramref name="uuid"/> was created, if it has never been opened since; else null.</summary>
+    public DateTimeOffset? CreatedNotOpened(string uuid)
+    {
+        try
+        {
+            return long.TryParse(System.IO.File.ReadAllText(CreatedMarker(uuid)), out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Forgets the creation marker once the database has opened (its history has begun).</summary>
+    public void Opened(string uuid) => System.IO.File.Delete(CreatedMarker(uuid));
 }

@@ -48,8 +48,11 @@ public sealed class OpenDatabases(IGrainFactory grains, IOptions<AtollServerOpti
         try
         {
             // Close a tenth of the budget at once, so a burst of new tenants does not close one database per request.
-            var excess = _lastUsed.Count - Budget + Math.Max(1, Budget / 10);
-            var victims = _lastUsed.OrderBy(p => p.Value).Take(excess).Select(p => p.Key).ToList();
+            // From a consistent copy: sorting the live dictionary while databases open and close threw, and the budget
+            // was then not enforced at all (a 100,000-database run ran out of file descriptors).
+            var open = _lastUsed.ToArray();
+            var excess = open.Length - Budget + Math.Max(1, Budget / 10);
+            var victims = open.OrderBy(p => p.Value).Take(excess).Select(p => p.Key).ToList();
             logger.LogInformation("{Open} databases open, budget {Budget}: closing the {Count} least recently used", _lastUsed.Count, Budget, victims.Count);
             await Task.WhenAll(victims.Select(uuid => grains.GetGrain<IDatabaseGrain>(uuid).Close()));
         }

@@ -15,6 +15,7 @@ public sealed class DatabaseSamples
     const int MaxDatabases = 2048;
 
     readonly ConcurrentDictionary<string, Samples> _databases = new(StringComparer.Ordinal);
+    int _trimming;
 
     /// <summary>Records a query that took <paramref name="durationMs"/> and left the file at <paramref name="sizeBytes"/>.</summary>
     public void Record(string uuid, long atMs, double durationMs, long sizeBytes)
@@ -30,14 +31,26 @@ public sealed class DatabaseSamples
 
     void Trim()
     {
-        foreach (var (uuid, _) in _databases.OrderBy(p => p.Value.LastMs).Take(_databases.Count - MaxDatabases + MaxDatabases / 8))
-            _databases.TryRemove(uuid, out _);
+        // One trimmer at a time; it works on a consistent copy (sorting the live dictionary while others add to it
+        // could see entries that are not there, and failed the query that recorded).
+        if (Interlocked.CompareExchange(ref _trimming, 1, 0) != 0) return;
+        try
+        {
+            var all = _databases.ToArray();
+            foreach (var (uuid, _) in all.OrderBy(p => p.Value.LastMs).Take(all.Length - MaxDatabases + MaxDatabases / 8))
+                _databases.TryRemove(uuid, out _);
+        }
+        finally
+        {
+            Volatile.Write(ref _trimming, 0);
+        }
     }
 
     sealed class Samples
     {
         readonly Lock _lock = new();
-        readonly (long AtMs, double DurationMs)[] _latencies = new (long, double)[LatencySamples];
+        // Grown as samples arrive, up to LatencySamples: most databases of a large fleet see a few queries, not a thousand.
+        (long AtMs, double DurationMs)[] _latencies = new (long, double)[8];
         readonly SortedList<long, long> _sizes = [];
         int _next;
         int _count;
@@ -48,8 +61,14 @@ public sealed class DatabaseSamples
         {
             lock (_lock)
             {
+                if (_count == _latencies.Length && _latencies.Length < LatencySamples)
+                {
+                    // Full and in order (it has not wrapped yet): the next sample goes after the last.
+                    Array.Resize(ref _latencies, Math.Min(LatencySamples, _latencies.Length * 2));
+                    _next = _count;
+                }
                 _latencies[_next] = (atMs, durationMs);
-                _next = (_next + 1) % LatencySamples;
+                _next = (_next + 1) % _latencies.Length;
                 _count = Math.Min(_count + 1, LatencySamples);
                 var hour = atMs - atMs % 3_600_000;
                 _sizes[hour] = sizeBytes;

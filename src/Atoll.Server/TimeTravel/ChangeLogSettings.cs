@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using Atoll.Engine;
 using Atoll.Engine.Storage;
+using Atoll.Server.Hosting;
 using Atoll.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -12,10 +12,8 @@ namespace Atoll.Server.TimeTravel;
 /// shared ownership fence (null: the engine fences on the object store itself).
 /// </summary>
 public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IOptions<ObjectStoreOptions> storeOptions, IObjectStore? store,
-    TimeProvider clock, ILogger<ChangeLogSettings> logger, IOwnershipFence? fence = null, bool clustered = false)
+    DatabaseFiles files, TimeProvider clock, ILogger<ChangeLogSettings> logger, IOwnershipFence? fence = null, bool clustered = false)
 {
-    readonly ConcurrentDictionary<string, bool> _created = new(StringComparer.Ordinal);
-
     /// <summary>The object store, or null when backups are off.</summary>
     public IObjectStore? Store { get; } = store;
 
@@ -26,14 +24,18 @@ public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IO
     public static string Prefix(string uuid) => $"databases/{uuid}/";
 
     /// <summary>
-    /// Notes that <paramref name="uuid"/> was just created: its first open needs no history from the object store, so it
-    /// succeeds while the store is unreachable.
+    /// Notes on disk that <paramref name="uuid"/> was just created (nothing is kept in memory): its first open needs no
+    /// history from the object store, so it succeeds while the store is unreachable, and its history starts at
+    /// <paramref name="at"/>, not at that open.
     /// </summary>
     /// <remarks>In a cluster the database may open on another node, and later here with a history: nothing is noted.</remarks>
-    public void Created(string uuid)
+    public void Created(string uuid, DateTimeOffset at)
     {
-        if (!clustered) _created[uuid] = true;
+        if (!clustered) files.MarkCreated(uuid, at);
     }
+
+    /// <summary>The database opened: from now on its history is in its log.</summary>
+    public void Opened(string uuid) => files.Opened(uuid);
 
     /// <summary>
     /// In a cluster, before the database opens on this node: claims its history once, which finishes any upload a
@@ -46,7 +48,9 @@ public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IO
     }
 
     /// <summary>The change-log options for the database <paramref name="uuid"/>.</summary>
-    public ChangeLogOptions For(string uuid) => new()
+    public ChangeLogOptions For(string uuid) => For(uuid, files.CreatedNotOpened(uuid));
+
+    ChangeLogOptions For(string uuid, DateTimeOffset? createdNotOpened) => new()
     {
         Enabled = timeTravel.Value.Enabled,
         ObjectStore = Store,
@@ -54,7 +58,8 @@ public sealed class ChangeLogSettings(IOptions<TimeTravelOptions> timeTravel, IO
         Fence = fence, // null: conditional creates in the object store; a cluster's fence is in its shared database
         WaitForUpload = WaitForUpload,
         UploadTimeout = storeOptions.Value.UploadTimeout,
-        IsNew = _created.TryRemove(uuid, out _),
+        IsNew = createdNotOpened is not null,
+        CreatedAt = createdNotOpened,
         Retention = timeTravel.Value.Retention,
         SnapshotEveryCommits = timeTravel.Value.SnapshotEveryCommits,
         SnapshotInterval = timeTravel.Value.SnapshotInterval,

@@ -113,6 +113,24 @@ public sealed class ChangeLogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_database_opened_after_its_creation_has_history_from_its_creation_time()
+    {
+        var created = _clock.GetUtcNow();
+        _clock.Advance(TimeSpan.FromHours(1)); // created an hour before anything opened it
+        var options = Options();
+        options.IsNew = true;
+        options.CreatedAt = created;
+        await using var db = await Database.OpenAsync(DbPath, changeLog: options, cancellationToken: Ct);
+        var empty = db.CurrentBookmark;
+        Run(db, "CREATE TABLE t(v); INSERT INTO t VALUES (1)");
+
+        Assert.Equal(empty, db.BookmarkAt(created.AddMinutes(30))); // between creation and the first open: the empty database
+        Assert.Contains("starts later", Assert.Throws<D1Exception>(() => db.BookmarkAt(created.AddMinutes(-1))).Message);
+        await db.RestoreAsync(db.BookmarkAt(created.AddMinutes(30)), Ct);
+        Assert.Equal("[]", Results(db, "SELECT name FROM sqlite_master WHERE name = 't'"));
+    }
+
+    [Fact]
     public async Task Bad_bookmarks_and_timestamps_get_clear_errors_and_change_nothing()
     {
         await using var db = await Database.OpenAsync(DbPath, changeLog: Options(), cancellationToken: Ct);
