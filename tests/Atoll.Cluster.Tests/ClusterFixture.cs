@@ -96,7 +96,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Every node's log, for failure messages.</summary>
     public string Logs() => string.Join("\n", Nodes.Select(n => $"===== {n.Name} =====\n{Tail(n.Output)}"));
 
-    static string Tail(string text) => text.Length > 6000 ? text[^6000..] : text;
+    static string Tail(string text) => text.Length > 20000 ? text[^20000..] : text;
 
     /// <summary>Creates a database through <paramref name="through"/> and returns its uuid.</summary>
     public static async Task<string> CreateDatabaseAsync(ClusterNode through, string name, string? locationHint, CancellationToken cancellationToken)

@@ -10,6 +10,7 @@ namespace Atoll.Cluster.Tests;
 public sealed class ClusterNode(string name, string region, string dataDirectory, Func<string[]> settings)
 {
     ServerProcess? _process;
+    string _earlierOutput = ""; // what the node's earlier processes logged (a failure may come from before a restart)
 
     public string Name { get; } = name;
 
@@ -25,7 +26,7 @@ public sealed class ClusterNode(string name, string region, string dataDirectory
 
     public int Pid => Process.Id;
 
-    public string Output => _process?.Output ?? "";
+    public string Output => _earlierOutput + (_process?.Output ?? "");
 
     public string Databases => Process.Databases;
 
@@ -39,6 +40,7 @@ public sealed class ClusterNode(string name, string region, string dataDirectory
     public async Task KillAsync()
     {
         if (_process is null) return;
+        _earlierOutput += _process.Output + $"----- {Name} process ended -----\n";
         await _process.DisposeAsync();
         _process = null;
     }

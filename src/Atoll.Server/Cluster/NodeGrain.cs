@@ -35,7 +35,7 @@ public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, Databa
         // stays up a little longer: a request sent on a stale cache of where the database was is forwarded from here to
         // its new owner, not lost with the node. Whatever opened here meanwhile is closed again.
         await CloseAllAsync();
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(10));
         await CloseAllAsync();
         // After the answer went out: stopping the host stops Kestrel (requests in flight finish), then the silo, whose
         // graceful shutdown deactivates what is left and tells the cluster it left.
