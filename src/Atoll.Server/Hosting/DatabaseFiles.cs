@@ -40,7 +40,10 @@ public sealed class DatabaseFiles(IOptions<AtollServerOptions> options, IOptions
     public void MarkCreated(string uuid, DateTimeOffset at)
     {
         Directory.CreateDirectory(Folder(uuid));
-        System.IO.File.WriteAllText(CreatedMarker(uuid), at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // CreateNew, not WriteAllText: FileMode.Create truncates the new file with ftruncate after opening it, and ext4 then
+        // starts writeback when it closes (its replace-by-truncate heuristic) — a profile put that at a fifth of a create's CPU.
+        using var marker = new FileStream(CreatedMarker(uuid), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        marker.Write(System.Text.Encoding.ASCII.GetBytes(at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     /// <summary>When <paramref name="uuid"/> was created, if it has never been opened since; else null.</summary>
