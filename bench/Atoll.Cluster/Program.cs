@@ -3,14 +3,21 @@
 //
 //   dotnet build -c Release src/Atoll.Server && dotnet run -c Release --project bench/Atoll.Cluster -- [kills=10] [writes=300]
 //
+// Or: ... -- replica-lag [probes=300] [writers=2]: replica lag across nodes. A database's primary is on the WNAM node and
+// its replicas on the WEUR and APAC nodes; writers load it through the WNAM node; a probe writes through the WEUR node and
+// reads there with the write's bookmark (that node's replica answers once it has applied the write). Baselines in the
+// same run: the same read with no session through the primary's node, and through the WEUR node (a call to the primary).
+//
 // Needs Debian's postgresql (scripts/postgres.sh installs it) and s3rver (scripts/compat-install.sh).
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Atoll.Bench;
 
-var kills = args.Length > 0 ? int.Parse(args[0]) : 10;
-var writes = args.Length > 1 ? int.Parse(args[1]) : 300;
+var replicaLag = args.Length > 0 && args[0] == "replica-lag";
+if (replicaLag) args = args[1..];
+var kills = args.Length > 0 ? int.Parse(args[0]) : replicaLag ? 300 : 10; // probes, in replica-lag
+var writes = args.Length > 1 ? int.Parse(args[1]) : replicaLag ? 2 : 300; // writers, in replica-lag
 var repo = FindRepo();
 var work = Directory.CreateTempSubdirectory("atoll-cluster-bench-").FullName;
 var pgDir = Directory.CreateTempSubdirectory("atoll-pg-").FullName; // its own: PostgreSQL runs as the postgres user
@@ -28,6 +35,7 @@ try
         "--Atoll:Cluster:Enabled=true", $"--Atoll:Cluster:PostgresConnectionString=Host=127.0.0.1;Port={pgPort};Username=postgres;Database=postgres",
         "--Atoll:ObjectStore:Kind=S3", $"--Atoll:ObjectStore:ServiceUrl=http://127.0.0.1:{s3.Port}", "--Atoll:ObjectStore:Bucket=atoll",
         "--Atoll:ObjectStore:AccessKey=S3RVER", "--Atoll:ObjectStore:SecretKey=S3RVER",
+        .. regions.Select((r, i) => $"--Atoll:Replication:Regions:{i}={r}"), "--Atoll:Replication:BookmarkWait=00:00:10",
     ];
     var token = "bench_" + Guid.NewGuid().ToString("N");
     async Task<BenchServer> StartNode(int i) => await BenchServer.StartAsync($"cluster{i}", token, 64, TimeSpan.FromMinutes(2),
@@ -36,6 +44,11 @@ try
     nodes[1] = await StartNode(1);
     nodes[2] = await StartNode(2);
     await WaitActive(nodes[0]!, 3);
+    if (replicaLag)
+    {
+        await ReplicaLag(nodes[0]!, nodes[1]!, kills, writes);
+        return;
+    }
 
     // Write latency: sequential single-row inserts, each acknowledged once its entry is in the shared store (cluster) or
     // synced locally (one node, default settings); the client talks to the first node, wherever the owner is.
@@ -88,6 +101,63 @@ finally
     try { Run("bash", Path.Combine(repo, "scripts/postgres.sh"), "stop", pgDir); } catch (InvalidOperationException) { }
     foreach (var dir in new[] { work, pgDir })
         try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+}
+
+static async Task ReplicaLag(BenchServer primaryNode, BenchServer replicaNode, int probes, int writers)
+{
+    using var created = await primaryNode.Http.PostAsJsonAsync(primaryNode.Databases, new { name = "replica-lag", primary_location_hint = "wnam" });
+    var uuid = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetProperty("uuid").GetString()!;
+    await Query(primaryNode, uuid, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+    using (var patch = await primaryNode.Http.PatchAsJsonAsync($"{primaryNode.Databases}/{uuid}", new { read_replication = new { mode = "auto" } }))
+        patch.EnsureSuccessStatusCode();
+    const string insert = "INSERT INTO t(v) VALUES ('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')", read = "SELECT count(*) AS n FROM t";
+    while ((await Session(replicaNode, uuid, read, "first-unconstrained")).ByPrimary) await Task.Delay(50); // until the replica serves
+
+    using var stop = new CancellationTokenSource();
+    long written = 0;
+    var load = Enumerable.Range(0, writers).Select(async _ =>
+    {
+        while (!stop.IsCancellationRequested) { await Query(primaryNode, uuid, insert); Interlocked.Increment(ref written); }
+    }).ToArray();
+    var replica = new double[probes];
+    var primaryHere = new double[probes];
+    var primaryThrough = new double[probes];
+    var fellBack = 0;
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < probes; i++)
+    {
+        var write = await Session(replicaNode, uuid, insert, "first-primary");
+        var probe = Stopwatch.StartNew();
+        if ((await Session(replicaNode, uuid, read, write.Bookmark)).ByPrimary) fellBack++;
+        replica[i] = probe.Elapsed.TotalMilliseconds;
+        probe.Restart();
+        await Session(primaryNode, uuid, read, null);
+        primaryHere[i] = probe.Elapsed.TotalMilliseconds;
+        probe.Restart();
+        await Session(replicaNode, uuid, read, null);
+        primaryThrough[i] = probe.Elapsed.TotalMilliseconds;
+    }
+    var seconds = clock.Elapsed.TotalSeconds;
+    await stop.CancelAsync();
+    await Task.WhenAll(load);
+    Console.WriteLine($"cores: {Environment.ProcessorCount}; {writers} writers through the WNAM node + 1 probe; {written / seconds:0} writes/s; {probes} probes, {fellBack} answered by the primary");
+    Console.WriteLine("| read after a write | p50 | p99 | p50 vs primary on its node |");
+    Console.WriteLine("|---|---|---|---|");
+    foreach (var (name, values) in new[] { ("primary, asked on its node (baseline)", primaryHere), ("primary, asked through the WEUR node", primaryThrough),
+        ("WEUR node's replica, with the write's bookmark", replica) })
+        Console.WriteLine($"| {name} | {P(values, 50):0.00} ms | {P(values, 99):0.00} ms | {P(values, 50) / P(primaryHere, 50):0.00} |");
+}
+
+// A query in a session (null: none); whether the primary answered and the bookmark of the answer.
+static async Task<(bool ByPrimary, string? Bookmark)> Session(BenchServer server, string uuid, string sql, string? session)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, $"{server.Databases}/{uuid}/query") { Content = JsonContent.Create(new { sql }) };
+    if (session is not null) request.Headers.Add("x-cf-d1-session-commit-token", session);
+    using var response = await server.Http.SendAsync(request);
+    var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+    if (!response.IsSuccessStatusCode) throw new InvalidOperationException(body.ToString());
+    return (body.GetProperty("result")[0].GetProperty("meta").GetProperty("served_by_primary").GetBoolean(),
+        response.Headers.TryGetValues("x-d1-bookmark", out var values) ? values.Single() : null);
 }
 
 static async Task<double[]> WriteLatencies(BenchServer server, string name, int count)

@@ -40,6 +40,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     [
         "--Atoll:Cluster:Enabled=true",
         "--Atoll:Cluster:PostgresConnectionString=" + _connectionString,
+        // A database with read_replication auto gets a replica on the node of each region but its primary's.
+        .. Regions.Select((r, i) => $"--Atoll:Replication:Regions:{i}={r}"),
+        "--Atoll:Replication:BookmarkWait=00:00:05",
         .. _s3!.ServerArgs(waitForUpload: true, uploadTimeout: TimeSpan.FromSeconds(30)),
     ];
 

@@ -96,13 +96,33 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         return Task.FromResult(new LogBatch(durable, entries, database.LoggedCommitTime(after + 1)?.ToUnixTimeMilliseconds()));
     }
 
-    public async Task<long> SeedReplica(string path, CancellationToken cancellationToken)
+    public async Task<long> SeedReplica(string region, CancellationToken cancellationToken)
     {
         var database = Open();
         var at = new Bookmark(_durable);
+        var path = SeedPath(region);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Delete(path); // a seed a replica stopped reading
         await database.CopyAsync(at, path, cancellationToken); // an idle database's state is current, however old its last commit
         return at.Sequence;
     }
+
+    public async Task<byte[]> ReadSeed(string region, long offset, int max)
+    {
+        var path = SeedPath(region);
+        byte[] part;
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true))
+        {
+            file.Position = offset;
+            part = new byte[(int)Math.Clamp(file.Length - offset, 0, max)];
+            await file.ReadExactlyAsync(part);
+        }
+        if (part.Length < max) File.Delete(path);
+        return part;
+    }
+
+    // Seeds are copied here, in the primary's own files, and sent in parts: the replica may be on another machine.
+    string SeedPath(string region) => Path.Combine(files.Folder(this.GetPrimaryKeyString()), "seeds", $"{region}.sqlite");
 
     public async Task<TimeTravelReply> BookmarkAt(DateTimeOffset? timestamp)
     {

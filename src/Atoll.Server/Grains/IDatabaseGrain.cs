@@ -64,9 +64,16 @@ public interface IDatabaseGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("read-log")]
     Task<LogBatch> ReadLog(long after, int maxEntries);
 
-    /// <summary>Writes the state at the newest durable commit to <paramref name="path"/> (a replica's seed) and returns its sequence.</summary>
+    /// <summary>
+    /// Copies the state at the newest durable commit for <paramref name="region"/>'s replica (a seed, kept in this node's
+    /// files until read out by <see cref="ReadSeed"/>) and returns its sequence. The replica may be on another machine.
+    /// </summary>
     [AlwaysInterleave, Alias("seed-replica"), ResponseTimeout("01:00:00")]
-    Task<long> SeedReplica(string path, CancellationToken cancellationToken = default);
+    Task<long> SeedReplica(string region, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="max"/> bytes of <paramref name="region"/>'s seed from <paramref name="offset"/>; a shorter part is the last (the seed is then deleted).</summary>
+    [AlwaysInterleave, Alias("read-seed")]
+    Task<byte[]> ReadSeed(string region, long offset, int max);
 
     /// <summary>Read replication was switched on or off: wake the replicas after each durable commit, or stop.</summary>
     [AlwaysInterleave, Alias("set-replication")]

@@ -35,6 +35,8 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
     long? _behindSinceMs; // when the oldest commit not applied yet was made (or first heard of), while behind
     bool _dropped;
 
+    const int SeedPartBytes = 4 << 20; // a seed's part per message, well under Orleans' message size limit
+
     string Uuid => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/')];
     string Region => this.GetPrimaryKeyString()[(this.GetPrimaryKeyString().IndexOf('/') + 1)..];
     string Folder => Path.Combine(files.Folder(Uuid), "replicas", Region);
@@ -140,7 +142,13 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
     {
         var copy = FilePath + ".seed";
         File.Delete(copy);
-        var sequence = await Primary.SeedReplica(copy, stop);
+        var sequence = await Primary.SeedReplica(Region, stop);
+        await using (var file = new FileStream(copy, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true))
+            for (var part = await Primary.ReadSeed(Region, 0, SeedPartBytes); ; part = await Primary.ReadSeed(Region, file.Position, SeedPartBytes))
+            {
+                await file.WriteAsync(part, stop);
+                if (part.Length < SeedPartBytes) break;
+            }
         var replica = await Task.Run(() => ReadReplica.Seed(copy, FilePath, engineOptions.Value, Region), CancellationToken.None);
         logger.LogDebug("Replica {Key} seeded at {Sequence}", this.GetPrimaryKeyString(), sequence);
         _known = long.MaxValue;

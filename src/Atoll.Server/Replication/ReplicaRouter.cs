@@ -13,7 +13,7 @@ namespace Atoll.Server.Replication;
 /// replica can take, goes to the primary. Replicas are used only while the database's mode is <c>auto</c>.
 /// </summary>
 public sealed class ReplicaRouter(IGrainFactory grains, DatabaseGrains primaries, IOptions<ReplicationOptions> options, IOptions<EngineOptions> engine,
-    FailoverRetry failover)
+    FailoverRetry failover, IOptions<ClusterNodeOptions> cluster)
 {
     /// <summary>Runs <paramref name="request"/> on the instance the session allows; the reply's bookmark is the commit it reflects.</summary>
     public async Task<DatabaseReply> QueryAsync(DatabaseRecord database, QueryRequest request, SessionConstraint session,
@@ -23,7 +23,7 @@ public sealed class ReplicaRouter(IGrainFactory grains, DatabaseGrains primaries
         {
             var atLeast = session.AtLeast?.Sequence ?? -1;
             var wait = session.Start == SessionStart.Bookmark ? options.Value.BookmarkWait : TimeSpan.Zero;
-            foreach (var region in Nearest())
+            foreach (var region in Nearest(database))
             {
                 var replica = grains.GetGrain<IReplicaGrain>($"{database.Uuid}/{region}");
                 var reply = await failover.RunAsync(() => true, ct => new ValueTask<DatabaseReply?>(replica.Query(request, atLeast, wait, ct)), cancellationToken);
@@ -45,7 +45,7 @@ public sealed class ReplicaRouter(IGrainFactory grains, DatabaseGrains primaries
         var enabled = database.ReadReplication == "auto";
         await grains.GetGrain<IDatabaseGrain>(database.Uuid).SetReplication(enabled);
         if (!enabled)
-            foreach (var region in Nearest()) await grains.GetGrain<IReplicaGrain>($"{database.Uuid}/{region}").Drop();
+            foreach (var region in Nearest(database)) await grains.GetGrain<IReplicaGrain>($"{database.Uuid}/{region}").Drop();
     }
 
     /// <summary>Each replica's position and lag; empty when replication is off.</summary>
@@ -53,11 +53,18 @@ public sealed class ReplicaRouter(IGrainFactory grains, DatabaseGrains primaries
     {
         if (database.ReadReplication != "auto") return [];
         var statuses = new List<ReplicaStatus>();
-        foreach (var region in Nearest()) statuses.Add(await grains.GetGrain<IReplicaGrain>($"{database.Uuid}/{region}").Status());
+        foreach (var region in Nearest(database)) statuses.Add(await grains.GetGrain<IReplicaGrain>($"{database.Uuid}/{region}").Status());
         return statuses;
     }
 
-    // On one node the primary holds this node's region, so the replicas are the other configured regions, in order; in
-    // a cluster this is where a replica on the receiving node would come first.
-    IEnumerable<string> Nearest() => options.Value.ReplicaRegions(engine.Value.Region);
+    // The replicas are the configured regions but the primary's, this node's own first. On one node the primary is in
+    // this node's region; in a cluster it is in its location hint's region (RegionPlacementDirector puts it there), so a
+    // node of another region reads its own replica. A cluster database without a hint has its primary on any node: the
+    // receiving node's region is left out then, as on one node.
+    IEnumerable<string> Nearest(DatabaseRecord database)
+    {
+        var here = engine.Value.Region;
+        var primaryRegion = cluster.Value.Enabled && database.LocationHint is { Length: > 0 } hint ? hint : here;
+        return options.Value.ReplicaRegions(primaryRegion).OrderBy(r => r.Equals(here, StringComparison.OrdinalIgnoreCase) ? 0 : 1);
+    }
 }
