@@ -44,7 +44,7 @@ start() {
 
   # s3rver exits when its stdin closes: a fifo held open by a sleeper keeps it alive until it is stopped.
   rm -f "$dir/s3rver.stdin" && mkfifo "$dir/s3rver.stdin"
-  sleep infinity >"$dir/s3rver.stdin" &
+  sleep infinity >"$dir/s3rver.stdin" 2>/dev/null </dev/null &  # no inherited stderr: a caller reading ours through a pipe must see it close
   echo "s3rver-stdin $!" >>"$dir/pids"
   (cd "$root/tests/compat" && exec node --openssl-legacy-provider lib/s3rver-main.mjs --port "$s3_port" --dir "$dir/s3" --bucket atoll \
     <"$dir/s3rver.stdin" >"$dir/s3rver.log" 2>&1) &
