@@ -4,10 +4,7 @@ namespace Atoll.Cluster.Tests;
 [Collection("cluster")]
 public sealed class DrainTests(ClusterFixture cluster)
 {
-    // Known defect, issue 12 open: under CI load a write sent by another node to the leaving node's grain is answered
-    // 500 (Orleans SiloUnavailableException: the leaving silo stopped while the forwarded write was in flight, so its
-    // outcome is unknown and it must not be retried). Failed in 2 of 2 fresh-clone CI runs; see the closing note.
-    [Fact(Skip = "Known defect (issue 12): a write in flight to a node as it leaves fails with SiloUnavailableException under load")]
+    [Fact]
     public async Task Rolling_restart_by_drain_fails_no_request()
     {
         var ct = TestContext.Current.CancellationToken;

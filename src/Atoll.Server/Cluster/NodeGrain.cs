@@ -9,7 +9,7 @@ namespace Atoll.Server.Cluster;
 /// </summary>
 [RegionPlacement]
 public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, DatabaseGrains databases, IHostApplicationLifetime lifetime,
-    ILogger<NodeGrain> logger) : Grain, INodeGrain
+    IClusterMembershipService membership, ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     const string Prefix = "node:";
 
@@ -31,9 +31,12 @@ public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, Databa
     {
         logger.LogWarning("Draining this node on request: closing its databases, then leaving the cluster");
         // Every node already avoids this one (ClusterNodes.DrainAsync told them), so each database closed here opens
-        // elsewhere at its next request; closing waits for the requests it is running, which answer as usual. The node
-        // stays up a little longer: a request sent on a stale cache of where the database was is forwarded from here to
-        // its new owner, not lost with the node. Whatever opened here meanwhile is closed again.
+        // elsewhere at its next request; closing waits for the requests it is running, which answer as usual. From now
+        // on no database opens here (DrainingNodes.StepsAside) unless this is the last node. The node stays up a little
+        // longer: a request sent on a stale cache of where the database was is forwarded from here to its new owner,
+        // not lost with the node. Whatever opened here meanwhile (before the mark was seen) is closed again.
+        var silo = this.GetPrimaryKeyString() is var key ? SiloOf(key) : null;
+        if (membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(silo))) draining.Leave();
         await CloseAllAsync();
         await Task.Delay(TimeSpan.FromSeconds(10));
         await CloseAllAsync();

@@ -25,7 +25,7 @@ namespace Atoll.Server.Grains;
 public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
     ILogger<DatabaseGrain> logger, QueryStats queryStats, ChangeLogSettings changeLogs, IOptions<TimeTravelOptions> timeTravel,
     TimeProvider clock, OpenDatabases openDatabases, IOptions<AtollServerOptions> serverOptions, QueryActivity activity,
-    QueryTelemetry telemetry, IOptions<ReplicationOptions> replication, DatabaseGrains grains) : Grain, IDatabaseGrain
+    QueryTelemetry telemetry, IOptions<ReplicationOptions> replication, DatabaseGrains grains, DrainingNodes draining) : Grain, IDatabaseGrain
 {
     readonly QueryQueue _queue = new(engineOptions.Value.ReaderCount, serverOptions.Value.MaxQueuedRequests, serverOptions.Value.MaxQueueWait, activity);
     readonly RestoreRateLimit _restores = new(timeTravel.Value.RestoresPerWindow, timeTravel.Value.RestoreWindow, clock);
@@ -37,6 +37,12 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (draining.StepsAside)
+        {
+            // This node is leaving: the requests waiting for this activation are forwarded to the next owner, unrun.
+            DeactivateOnIdle();
+            return;
+        }
         var uuid = this.GetPrimaryKeyString();
         files.DropStaleCopy(uuid);
         await changeLogs.SettleAsync(uuid, cancellationToken);

@@ -24,7 +24,7 @@ namespace Atoll.Server.Grains;
 [RegionPlacement]
 public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions<EngineOptions> engineOptions,
     IOptions<ReplicationOptions> options, TimeProvider clock, ReplicationCounters counters, ReplicaLags lags, ServerMetrics metrics,
-    QueryStats queryStats, QueryTelemetry telemetry, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
+    QueryStats queryStats, QueryTelemetry telemetry, DrainingNodes draining, ILogger<ReplicaGrain> logger) : Grain, IReplicaGrain
 {
     readonly CancellationTokenSource _stop = new();
     readonly Pulse _wake = new();
@@ -45,6 +45,11 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (draining.StepsAside)
+        {
+            DeactivateOnIdle(); // leaving: a node of another region takes the replica
+            return;
+        }
         // A late wake-up after replication was switched off (or the database deleted) must not bring a copy back.
         if (await catalog.FindDatabaseByUuidAsync(Uuid, cancellationToken) is not { ReadReplication: "auto" })
         {
