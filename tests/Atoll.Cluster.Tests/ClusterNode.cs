@@ -47,6 +47,9 @@ public sealed class ClusterNode(string name, string region, string dataDirectory
 
     public Task FreezeAsync() => SignalAsync("STOP");
 
+    /// <summary>SIGTERM: what systemd or Kubernetes sends to stop a node.</summary>
+    public Task TerminateAsync() => SignalAsync("TERM");
+
     public Task ThawAsync() => SignalAsync("CONT");
 
     /// <summary>Waits for the process to exit on its own (a drain, or a node that learned it was declared dead).</summary>

@@ -39,13 +39,11 @@ public sealed class ClusterNodes(IGrainFactory grains, ILocalSiloDetails local, 
         return nodes;
     }
 
-    /// <summary>Drains the active node named <paramref name="name"/>; false when there is none.</summary>
+    /// <summary>Drains the active node named <paramref name="name"/> (<see cref="NodeDrain"/>); false when there is none.</summary>
     public async Task<bool> DrainAsync(string name)
     {
         var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true);
         if (hosts.FirstOrDefault(h => h.SiloName == name) is not { } host) return false;
-        // Every node first stops placing databases there, so what the drained node closes opens elsewhere.
-        await Task.WhenAll(hosts.Select(h => grains.GetGrain<INodeGrain>(NodeGrain.KeyOf(h.SiloAddress)).Avoid(host.SiloAddress)));
         await grains.GetGrain<INodeGrain>(NodeGrain.KeyOf(host.SiloAddress)).Drain();
         return true;
     }

@@ -1,3 +1,4 @@
+using Atoll.Server.Api;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
@@ -9,17 +10,20 @@ namespace Atoll.Server.Cluster;
 /// rather than an error while Orleans moves the grain. Only when it is safe: a call that never left this node (it could
 /// not connect to the owner's node) is always retried; any other rejection, a node that died or a timeout may come after
 /// the grain ran it — a silo that is stopping turns late answers into rejections — so those are retried only when the
-/// request cannot write. One node: nothing is retried (no failover).
+/// request cannot write. One node: nothing is retried (no failover). What is not retried (a write whose outcome is
+/// unknown, or a read after the retry window) is answered with D1's own retryable error, "Network connection lost.".
 /// </summary>
 public sealed class FailoverRetry
 {
     readonly bool _enabled;
     readonly ResiliencePipeline _mayWrite;
     readonly ResiliencePipeline _cannotWrite;
+    readonly ILogger _logger;
 
     /// <summary>Builds the two policies from the cluster's retry window.</summary>
     public FailoverRetry(IOptions<ClusterNodeOptions> options, ILogger<FailoverRetry> logger)
     {
+        _logger = logger;
         if (!options.Value.Enabled)
         {
             _mayWrite = _cannotWrite = ResiliencePipeline.Empty;
@@ -65,11 +69,26 @@ public sealed class FailoverRetry
         if (!_enabled) return await call(cancellationToken);
         try
         {
-            return await call(cancellationToken);
+            try
+            {
+                return await call(cancellationToken);
+            }
+            catch (Exception ex) when (Unsent(ex) || (MayHaveRun(ex) && cannotWrite()))
+            {
+                return await (Unsent(ex) && !cannotWrite() ? _mayWrite : _cannotWrite).ExecuteAsync(call, cancellationToken);
+            }
         }
-        catch (Exception ex) when (Unsent(ex) || (MayHaveRun(ex) && cannotWrite()))
+        catch (Exception ex) when (MayHaveRun(ex) && !cancellationToken.IsCancellationRequested)
         {
-            return await (Unsent(ex) && !cannotWrite() ? _mayWrite : _cannotWrite).ExecuteAsync(call, cancellationToken);
+            _logger.LogWarning(ex, "A grain call failed while its node was going away and cannot be retried safely");
+            throw ConnectionLost();
         }
     }
+
+    /// <summary>
+    /// D1's text for a request cut off from its database (documented as "retry"), with what Atoll knows: a write may or may
+    /// not have been applied. 503: the database is moving; <c>x-should-retry: false</c> keeps SDKs from resending a write.
+    /// </summary>
+    static ApiException ConnectionLost() => new(StatusCodes.Status503ServiceUnavailable, (int)Atoll.Engine.D1ErrorCode.SqlError,
+        "Network connection lost. The database's node went away while this request was in flight; a write in it may or may not have been applied.");
 }

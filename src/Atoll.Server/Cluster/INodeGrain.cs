@@ -14,7 +14,7 @@ public interface INodeGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("avoid")]
     Task Avoid(SiloAddress silo);
 
-    /// <summary>Leaves the cluster gracefully: stops taking HTTP requests, lets those in flight finish, closes every database first while it still answers — in-flight requests finish and answer, later ones open the database on another node — then exits.</summary>
+    /// <summary>Leaves the cluster gracefully (<see cref="NodeDrain"/>): hands every database over while it still answers, then stops taking HTTP requests, lets those in flight finish and exits.</summary>
     [AlwaysInterleave, Alias("drain")]
     Task Drain();
 }

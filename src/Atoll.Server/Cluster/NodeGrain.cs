@@ -1,4 +1,3 @@
-using Atoll.Server.Grains;
 using Atoll.Server.Hosting;
 
 namespace Atoll.Server.Cluster;
@@ -8,8 +7,8 @@ namespace Atoll.Server.Cluster;
 /// so any node can ask another about itself.
 /// </summary>
 [RegionPlacement]
-public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, DatabaseGrains databases, IHostApplicationLifetime lifetime,
-    IClusterMembershipService membership, ILogger<NodeGrain> logger) : Grain, INodeGrain
+public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, NodeDrain drain, IHostApplicationLifetime lifetime,
+    ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     const string Prefix = "node:";
 
@@ -29,17 +28,8 @@ public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, Databa
 
     public async Task Drain()
     {
-        logger.LogWarning("Draining this node on request: closing its databases, then leaving the cluster");
-        // Every node already avoids this one (ClusterNodes.DrainAsync told them), so each database closed here opens
-        // elsewhere at its next request; closing waits for the requests it is running, which answer as usual. From now
-        // on no database opens here (DrainingNodes.StepsAside) unless this is the last node. The node stays up a little
-        // longer: a request sent on a stale cache of where the database was is forwarded from here to its new owner,
-        // not lost with the node. Whatever opened here meanwhile (before the mark was seen) is closed again.
-        var silo = this.GetPrimaryKeyString() is var key ? SiloOf(key) : null;
-        if (membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(silo))) draining.Leave();
-        await CloseAllAsync();
-        await Task.Delay(TimeSpan.FromSeconds(10));
-        await CloseAllAsync();
+        logger.LogWarning("Draining this node on request");
+        await drain.LeaveAsync();
         // After the answer went out: stopping the host stops Kestrel (requests in flight finish), then the silo, whose
         // graceful shutdown deactivates what is left and tells the cluster it left.
         _ = Task.Run(async () =>
@@ -48,16 +38,4 @@ public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, Databa
             lifetime.StopApplication();
         });
     }
-
-    Task CloseAllAsync() => Task.WhenAll(open.Uuids.Select(async uuid =>
-    {
-        try
-        {
-            await databases.Get(uuid).Close();
-        }
-        catch (Exception ex) when (ex is OrleansException or TimeoutException)
-        {
-            logger.LogWarning(ex, "Could not close database {Uuid} before leaving", uuid);
-        }
-    }));
 }

@@ -92,6 +92,9 @@ public static class AtollApp
         builder.Services.AddSingleton<FailoverRetry>();
         builder.Services.AddSingleton<ClusterNodes>();
         builder.Services.AddSingleton<DrainingNodes>();
+        builder.Services.AddSingleton<NodeDrain>();
+        // Cluster mode: SIGTERM hands the node's databases over before it stops, as a drain does (one node just stops).
+        if (cluster.Enabled) builder.Services.AddHostedService(services => services.GetRequiredService<NodeDrain>());
         builder.Services.AddSingleton<ReplicaRouter>();
         builder.Services.AddSingleton<ReplicationCounters>();
         builder.Services.AddSingleton<ReplicaLags>();

@@ -1,0 +1,78 @@
+using Atoll.Server.Grains;
+using Atoll.Server.Hosting;
+
+namespace Atoll.Server.Cluster;
+
+/// <summary>
+/// How a node leaves the cluster without failing a request — told to (<c>POST …/cluster/nodes/{name}/drain</c>) or
+/// stopped (SIGTERM, in cluster mode: <see cref="StoppingAsync"/> runs before Kestrel and the silo stop). Every node
+/// stops placing databases here; this node stops opening them (<see cref="DrainingNodes.StepsAside"/>); the databases open
+/// here close once the requests they are running have answered, and open on another node at their next request. The
+/// node then lingers, still forwarding requests that other nodes send on stale caches of where a database was, before
+/// it stops. The last node of a cluster has nowhere to hand its databases to: it just stops.
+/// </summary>
+public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, IClusterMembershipService membership, DrainingNodes draining,
+    OpenDatabases open, DatabaseGrains databases, ILogger<NodeDrain> logger) : IHostedLifecycleService
+{
+    /// <summary>How long the node keeps forwarding after its databases closed: other nodes' stale routes die out meanwhile.</summary>
+    static readonly TimeSpan Linger = TimeSpan.FromSeconds(10);
+
+    readonly Lock _gate = new();
+    Task? _leaving;
+
+    /// <summary>Hands this node's databases over to the others (once: later calls wait for the first).</summary>
+    public Task LeaveAsync()
+    {
+        lock (_gate) return _leaving ??= Task.Run(HandOverAsync);
+    }
+
+    async Task HandOverAsync()
+    {
+        var others = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress)).Select(m => m.SiloAddress).ToArray();
+        if (others.Length == 0) return;
+        logger.LogWarning("Leaving the cluster: handing this node's databases over to {Nodes} other nodes", others.Length);
+        draining.Add(local.SiloAddress);
+        await Task.WhenAll(others.Select(async silo =>
+        {
+            try
+            {
+                await grains.GetGrain<INodeGrain>(NodeGrain.KeyOf(silo)).Avoid(local.SiloAddress).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+            {
+                logger.LogWarning(ex, "Could not tell node {Silo} that this one is leaving", silo); // it is going away too
+            }
+        }));
+        draining.Leave();
+        await CloseAllAsync();
+        await Task.Delay(Linger);
+        await CloseAllAsync(); // anything that opened before the others heard of the drain
+        logger.LogWarning("Handed over; {Open} databases still open here", open.Uuids.Count);
+    }
+
+    Task CloseAllAsync() => Task.WhenAll(open.Uuids.Select(async uuid =>
+    {
+        try
+        {
+            await databases.Get(uuid).Close();
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not close database {Uuid} before leaving", uuid);
+        }
+    }));
+
+    /// <summary>SIGTERM or a drain's own stop: hand over before Kestrel and the silo stop (bounded by <c>Atoll:ShutdownTimeout</c>).</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => LeaveAsync().WaitAsync(cancellationToken);
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
