@@ -19,8 +19,8 @@ public static class FileParts
         return part;
     }
 
-    /// <summary>Writes every part <paramref name="read"/> (offset, size) returns to <paramref name="destination"/>, until a short one.</summary>
-    public static async Task CopyAsync(Func<long, int, Task<byte[]>> read, Stream destination, CancellationToken cancellationToken)
+    /// <summary>Writes every part <paramref name="read"/> (offset, size) returns to <paramref name="destination"/>, until a short one; the bytes written.</summary>
+    public static async Task<long> CopyAsync(Func<long, int, Task<byte[]>> read, Stream destination, CancellationToken cancellationToken)
     {
         for (long offset = 0; ;)
         {
@@ -28,7 +28,7 @@ public static class FileParts
             var part = await read(offset, Size);
             await destination.WriteAsync(part, cancellationToken);
             offset += part.Length;
-            if (part.Length < Size) return;
+            if (part.Length < Size) return offset;
         }
     }
 }

@@ -26,8 +26,12 @@ public sealed class NodeFiles(TransferFiles files, ILocalSiloDetails local, IGra
     public string? LocalPath(NodeFile file) => file.Node.Equals(local.SiloAddress) ? Shareable(file.Name) : null;
 
     /// <summary>Copies <paramref name="source"/>, on any node, to <paramref name="destination"/> in parts.</summary>
-    public Task CopyAsync(NodeFile source, Stream destination, CancellationToken cancellationToken)
-        => FileParts.CopyAsync((offset, max) => NodeOf(source).ReadFile(source.Name, offset, max), destination, cancellationToken);
+    public async Task CopyAsync(NodeFile source, Stream destination, CancellationToken cancellationToken)
+    {
+        var bytes = await FileParts.CopyAsync((offset, max) => NodeOf(source).ReadFile(source.Name, offset, max), destination, cancellationToken);
+        // Worth a line: moving a file between nodes costs a full copy over the network.
+        logger.LogInformation("Copied {Name} from node {Node}: {Bytes} bytes", source.Name, source.Node, bytes);
+    }
 
     /// <summary>Deletes a staged file wherever it is; a best effort (what is left is swept within the hour).</summary>
     public async Task DeleteAsync(NodeFile staged)
