@@ -5,6 +5,7 @@ using Atoll.Server.Catalog;
 using Atoll.Server.Grains;
 using Atoll.Server.Protocol;
 using Atoll.Server.Replication;
+using Atoll.Server.Transfers;
 
 namespace Atoll.Server.Binding;
 
@@ -58,15 +59,34 @@ public static class BindingApi
     }
 
     /// <summary><c>dump()</c>: the database as one SQLite file, as D1's alpha databases returned it.</summary>
-    static async Task<IResult> Dump(HttpContext context, TokenAuthenticator auth, IGrainFactory grains, ILogger<BindingFailure> logger)
+    /// <remarks>
+    /// The copy is staged on the database's node: served from the file when that is this node, else streamed in parts from
+    /// it as they arrive. Either way it is deleted once sent, or when sending fails.
+    /// </remarks>
+    static async Task<IResult> Dump(HttpContext context, TokenAuthenticator auth, IGrainFactory grains, NodeFiles nodeFiles,
+        ILogger<BindingFailure> logger)
     {
         try
         {
             var (_, database) = await ResolveAsync(context.Request, auth);
-            var path = await grains.GetGrain<IDatabaseGrain>(database.Uuid).Backup(context.RequestAborted);
-            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024,
-                FileOptions.Asynchronous | FileOptions.DeleteOnClose);
-            return Results.Stream(file, "application/vnd.sqlite3");
+            var staged = await grains.GetGrain<IDatabaseGrain>(database.Uuid).Backup(context.RequestAborted);
+            if (nodeFiles.LocalPath(staged) is { } path)
+            {
+                var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024,
+                    FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+                return Results.Stream(file, "application/vnd.sqlite3");
+            }
+            return Results.Stream(async body =>
+            {
+                try
+                {
+                    await nodeFiles.CopyAsync(staged, body, context.RequestAborted);
+                }
+                finally
+                {
+                    await nodeFiles.DeleteAsync(staged);
+                }
+            }, "application/vnd.sqlite3");
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {

@@ -2,7 +2,7 @@ using Orleans.Concurrency;
 
 namespace Atoll.Server.Cluster;
 
-/// <summary>One node of the cluster, reached from any node: what it owns, and draining it.</summary>
+/// <summary>One node of the cluster, reached from any node: what it owns, its transfer files, and draining it.</summary>
 [Alias("atoll.node")]
 public interface INodeGrain : IGrainWithStringKey
 {
@@ -17,4 +17,15 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Leaves the cluster gracefully (<see cref="NodeDrain"/>): hands every database over while it still answers, then stops taking HTTP requests, lets those in flight finish and exits.</summary>
     [AlwaysInterleave, Alias("drain")]
     Task Drain();
+
+    /// <summary>
+    /// Up to <paramref name="max"/> bytes (at most <see cref="Transfers.FileParts.Size"/>) of this node's upload or staged file
+    /// <paramref name="name"/> (<see cref="Transfers.NodeFile"/>) from <paramref name="offset"/>; a shorter part is the last.
+    /// </summary>
+    [AlwaysInterleave, Alias("read-file")]
+    Task<byte[]> ReadFile(string name, long offset, int max);
+
+    /// <summary>Deletes this node's staged file <paramref name="name"/> (read out, or no longer wanted).</summary>
+    [AlwaysInterleave, Alias("delete-staged")]
+    Task DeleteStaged(string name);
 }

@@ -1,14 +1,15 @@
 using Atoll.Server.Hosting;
+using Atoll.Server.Transfers;
 
 namespace Atoll.Server.Cluster;
 
 /// <summary>
 /// A node's own grain, keyed <c>node:&lt;silo address&gt;</c> and placed on that silo by <see cref="RegionPlacementDirector"/>,
-/// so any node can ask another about itself.
+/// so any node can ask another about itself, or read its transfer files.
 /// </summary>
 [RegionPlacement]
 public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, NodeDrain drain, IHostApplicationLifetime lifetime,
-    ILogger<NodeGrain> logger) : Grain, INodeGrain
+    NodeFiles files, ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
     const string Prefix = "node:";
 
@@ -19,6 +20,14 @@ public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, NodeDr
     public static SiloAddress? SiloOf(string key) => key.StartsWith(Prefix, StringComparison.Ordinal) ? SiloAddress.FromParsableString(key[Prefix.Length..]) : null;
 
     public Task<string[]> Databases() => Task.FromResult(open.Uuids.ToArray());
+
+    public Task<byte[]> ReadFile(string name, long offset, int max) => files.ReadPartAsync(name, offset, max);
+
+    public Task DeleteStaged(string name)
+    {
+        files.Delete(name);
+        return Task.CompletedTask;
+    }
 
     public Task Avoid(SiloAddress silo)
     {

@@ -24,7 +24,7 @@ public static class ExportApi
     }
 
     static async Task<IResult> Export(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, RequestBody bodies,
-        IGrainFactory grains, TransferFiles files, TransferSigner signer, TransferJobs jobs, ILoggerFactory loggers)
+        IGrainFactory grains, TransferFiles files, NodeFiles nodeFiles, TransferSigner signer, TransferJobs jobs, ILoggerFactory loggers)
     {
         var (_, database) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
@@ -54,16 +54,14 @@ public static class ExportApi
                 files.Sweep(TransferSigner.Lifetime);
                 var fileName = $"{uuid}-{atBookmark}{Suffix(options)}.sql";
                 var path = files.Export(uuid, fileName);
-                var partial = TransferFiles.Partial(path);
                 job.Report($"Generating {fileName}");
-                var reply = await grain.Export(partial, options);
-                if (reply.Error is not null)
+                var reply = await grain.Export(options);
+                if (reply.Error is not null || reply.File is null)
                 {
-                    File.Delete(partial);
-                    job.Fail(reply.Error);
+                    job.Fail(reply.Error ?? "The export produced no file.");
                     return;
                 }
-                File.Move(partial, path, overwrite: true);
+                await FetchAsync(nodeFiles, reply.File, path);
                 var url = TransferUrls.Download(origin, signer, uuid, fileName);
                 job.Complete(json =>
                 {
@@ -74,6 +72,31 @@ public static class ExportApi
                 }, $"Finished uploading {fileName} ({reply.Bytes} bytes, {reply.Statements} statements, at bookmark {reply.Bookmark}).");
             }, loggers.CreateLogger("Atoll.Export"));
         return await job.PollAsync(context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Puts the dump staged on the database's node at <paramref name="path"/>, where the signed URL serves it: renamed when
+    /// that node is this one, else copied in parts from it; the staged file is deleted either way.
+    /// </summary>
+    static async Task FetchAsync(NodeFiles nodeFiles, NodeFile staged, string path)
+    {
+        if (nodeFiles.LocalPath(staged) is { } local)
+        {
+            File.Move(local, path, overwrite: true);
+            return;
+        }
+        var partial = TransferFiles.Partial(path);
+        try
+        {
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true))
+                await nodeFiles.CopyAsync(staged, file, CancellationToken.None);
+            File.Move(partial, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(partial);
+            await nodeFiles.DeleteAsync(staged);
+        }
     }
 
     static DumpOptions DumpOptionsOf(JsonBody body)

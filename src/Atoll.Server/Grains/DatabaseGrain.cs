@@ -7,6 +7,7 @@ using Atoll.Server.Hosting;
 using Atoll.Server.Observability;
 using Atoll.Server.Replication;
 using Atoll.Server.TimeTravel;
+using Atoll.Server.Transfers;
 using Microsoft.Extensions.Options;
 
 namespace Atoll.Server.Grains;
@@ -25,7 +26,8 @@ namespace Atoll.Server.Grains;
 public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOptions<Atoll.Engine.EngineOptions> engineOptions,
     ILogger<DatabaseGrain> logger, QueryStats queryStats, ChangeLogSettings changeLogs, IOptions<TimeTravelOptions> timeTravel,
     TimeProvider clock, OpenDatabases openDatabases, IOptions<AtollServerOptions> serverOptions, QueryActivity activity,
-    QueryTelemetry telemetry, IOptions<ReplicationOptions> replication, DatabaseGrains grains, DrainingNodes draining) : Grain, IDatabaseGrain
+    QueryTelemetry telemetry, IOptions<ReplicationOptions> replication, DatabaseGrains grains, DrainingNodes draining,
+    NodeFiles nodeFiles) : Grain, IDatabaseGrain
 {
     readonly QueryQueue _queue = new(engineOptions.Value.ReaderCount, serverOptions.Value.MaxQueuedRequests, serverOptions.Value.MaxQueueWait, activity);
     readonly RestoreRateLimit _restores = new(timeTravel.Value.RestoresPerWindow, timeTravel.Value.RestoreWindow, clock);
@@ -116,14 +118,8 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
     public async Task<byte[]> ReadSeed(string region, long offset, int max)
     {
         var path = SeedPath(region);
-        byte[] part;
-        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true))
-        {
-            file.Position = offset;
-            part = new byte[(int)Math.Clamp(file.Length - offset, 0, max)];
-            await file.ReadExactlyAsync(part);
-        }
-        if (part.Length < max) File.Delete(path);
+        var part = await FileParts.ReadAsync(path, offset, max);
+        if (part.Length < Math.Min(max, FileParts.Size)) File.Delete(path);
         return part;
     }
 
@@ -173,20 +169,39 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         }
     }
 
-    public async Task<TimeTravelReply> Fork(string bookmark, string path, CancellationToken cancellationToken)
+    public async Task<TimeTravelReply> Fork(string bookmark, string uuid, CancellationToken cancellationToken)
     {
         var database = Open();
         try
         {
             var at = ParseBookmark(bookmark);
             var started = Stopwatch.GetTimestamp();
-            await database.ForkAsync(at, path, cancellationToken);
+            await database.ForkAsync(at, files.File(uuid), cancellationToken);
+            if (files.CacheOnly) await PublishAsync(uuid, cancellationToken);
             telemetry.Operation("fork", this.GetPrimaryKeyString(), started, null);
             return new TimeTravelReply(at.ToString(), null, null, null);
         }
         catch (D1Exception ex)
         {
             return TimeTravelReply.Failure(ex);
+        }
+    }
+
+    /// <summary>
+    /// In a cluster a new database opens on any node, from the shared store alone (a local file counts for nothing there):
+    /// the fork's file is opened here once, so its history starts — a baseline of the file, uploaded before this returns —
+    /// and this node's copy is dropped.
+    /// </summary>
+    async Task PublishAsync(string uuid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var fork = await Database.OpenAsync(files.File(uuid), engineOptions.Value, changeLogs.For(uuid), cancellationToken);
+            await fork.AcknowledgeAsync(fork.CurrentBookmark, cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(files.Folder(uuid), recursive: true);
         }
     }
 
@@ -239,48 +254,71 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         if (_active is { } active) grains.Active.Withdraw(this.GetPrimaryKeyString(), active);
     }
 
-    public async Task<ImportReply> Import(string path, CancellationToken cancellationToken)
+    public async Task<ImportReply> Import(NodeFile source, CancellationToken cancellationToken)
     {
         var database = Open();
-        await _queue.WriteGate.WaitAsync(cancellationToken);
-        var started = Stopwatch.GetTimestamp();
+        var path = nodeFiles.LocalPath(source);
+        var copied = path is null;
         try
         {
-            // Off the activation's turn, as writes run: queries keep interleaving while the file streams in.
-            var result = await Task.Run(() =>
+            if (path is null)
             {
-                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-                return database.Import(file, cancellationToken);
-            }, cancellationToken);
-            if (result.Success) await Durable(database, result.Bookmark, cancellationToken);
-            if (result.Success) queryStats.RecordImport(this.GetPrimaryKeyString(), result.NumQueries, result.Totals);
-            telemetry.Operation("import", this.GetPrimaryKeyString(), started, result.Error?.Message);
-            return ImportReply.From(result);
+                // An upload on another node is copied here first: the write gate is held only while the file runs.
+                (_, path) = nodeFiles.NewStaged("sql");
+                await using var copy = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true);
+                await nodeFiles.CopyAsync(source, copy, cancellationToken);
+            }
+            await _queue.WriteGate.WaitAsync(cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                // Off the activation's turn, as writes run: queries keep interleaving while the file streams in.
+                var result = await Task.Run(() =>
+                {
+                    using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                    return database.Import(file, cancellationToken);
+                }, cancellationToken);
+                if (result.Success) await Durable(database, result.Bookmark, cancellationToken);
+                if (result.Success) queryStats.RecordImport(this.GetPrimaryKeyString(), result.NumQueries, result.Totals);
+                telemetry.Operation("import", this.GetPrimaryKeyString(), started, result.Error?.Message);
+                return ImportReply.From(result);
+            }
+            finally
+            {
+                _queue.WriteGate.Release();
+            }
         }
         finally
         {
-            _queue.WriteGate.Release();
+            if (copied && path is not null) File.Delete(path);
         }
     }
 
-    public async Task<ExportReply> Export(string path, DumpOptions options, CancellationToken cancellationToken)
+    public async Task<ExportReply> Export(DumpOptions options, CancellationToken cancellationToken)
     {
         var database = Open();
         var started = Stopwatch.GetTimestamp();
+        var (staged, path) = nodeFiles.NewStaged("sql");
+        var kept = false;
         try
         {
             var result = await Task.Run(() =>
             {
-                using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
+                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
                 return database.Dump(file, options, cancellationToken);
             }, cancellationToken);
             telemetry.Operation("export", this.GetPrimaryKeyString(), started, null);
-            return new ExportReply(result.Bookmark.ToString(), result.Statements, result.Bytes, null);
+            kept = true;
+            return new ExportReply(result.Bookmark.ToString(), result.Statements, result.Bytes, null, staged);
         }
         catch (D1Exception ex)
         {
             telemetry.Operation("export", this.GetPrimaryKeyString(), started, ex.Message);
-            return new ExportReply(database.CurrentBookmark.ToString(), 0, 0, ex.Message);
+            return new ExportReply(database.CurrentBookmark.ToString(), 0, 0, ex.Message, null);
+        }
+        finally
+        {
+            if (!kept) File.Delete(path);
         }
     }
 
@@ -305,15 +343,15 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
         return stats;
     }
 
-    public async Task<string> Backup(CancellationToken cancellationToken)
+    public async Task<NodeFile> Backup(CancellationToken cancellationToken)
     {
         var database = Open();
-        var path = Path.Combine(files.Folder(this.GetPrimaryKeyString()), $"backup-{Guid.NewGuid():N}.sqlite");
+        var (staged, path) = nodeFiles.NewStaged("sqlite");
         try
         {
             // Off the activation's turn: copying a large file must not hold up the grain's other calls.
             await Task.Run(() => database.BackupTo(path, cancellationToken), cancellationToken);
-            return path;
+            return staged;
         }
         catch
         {

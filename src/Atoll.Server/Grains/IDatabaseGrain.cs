@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using Atoll.Engine;
+using Atoll.Server.Transfers;
 
 namespace Atoll.Server.Grains;
 
@@ -19,22 +20,26 @@ public interface IDatabaseGrain : IGrainWithStringKey
     Task<DatabaseStats> GetStats();
 
     /// <summary>
-    /// Writes a consistent copy of the database file (from a reader's snapshot; writes go on) to a new temporary file
-    /// in the database's folder and returns its path. The caller deletes it.
+    /// Writes a consistent copy of the database file (from a reader's snapshot; writes go on) to a new staged file on this
+    /// database's node and returns it; the caller reads it (in parts, from another node) and deletes it.
     /// </summary>
     [AlwaysInterleave, Alias("backup")]
-    Task<string> Backup(CancellationToken cancellationToken = default);
+    Task<NodeFile> Backup(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Runs the SQL file at <paramref name="path"/> as one write transaction, queued behind other writes like a query;
-    /// reads carry on. Long files take long: the call may last up to an hour.
+    /// Runs the uploaded SQL file <paramref name="source"/> as one write transaction, queued behind other writes like a
+    /// query; reads carry on. An upload on another node is first copied here in parts. Long files take long: the call may
+    /// last up to an hour.
     /// </summary>
     [AlwaysInterleave, ResponseTimeout("01:00:00"), Alias("import")]
-    Task<ImportReply> Import(string path, CancellationToken cancellationToken = default);
+    Task<ImportReply> Import(NodeFile source, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes a SQL dump to <paramref name="path"/> from a reader snapshot; writes carry on meanwhile.</summary>
+    /// <summary>
+    /// Writes a SQL dump from a reader snapshot (writes carry on meanwhile) to a new staged file on this database's node,
+    /// named in the reply; the caller reads it (in parts, from another node) and deletes it.
+    /// </summary>
     [AlwaysInterleave, ResponseTimeout("01:00:00"), Alias("export")]
-    Task<ExportReply> Export(string path, DumpOptions options, CancellationToken cancellationToken = default);
+    Task<ExportReply> Export(DumpOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>The commit the database is at.</summary>
     [AlwaysInterleave, Alias("bookmark")]
@@ -52,9 +57,12 @@ public interface IDatabaseGrain : IGrainWithStringKey
     [Alias("restore"), ResponseTimeout("01:00:00")]
     Task<TimeTravelReply> Restore(string bookmark, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes the state at <paramref name="bookmark"/> to <paramref name="path"/>, the file of a new database.</summary>
+    /// <summary>
+    /// Makes the state at <paramref name="bookmark"/> the start of the new database <paramref name="uuid"/>: its file on one
+    /// node; in a cluster, its history in the shared store, from which it opens on whichever node it is placed.
+    /// </summary>
     [AlwaysInterleave, Alias("fork"), ResponseTimeout("01:00:00")]
-    Task<TimeTravelReply> Fork(string bookmark, string path, CancellationToken cancellationToken = default);
+    Task<TimeTravelReply> Fork(string bookmark, string uuid, CancellationToken cancellationToken = default);
 
     /// <summary>Closes the database now (the open-database budget needs its file descriptors); the next call reopens it.</summary>
     [Alias("close")]

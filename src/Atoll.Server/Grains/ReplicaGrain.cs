@@ -8,6 +8,8 @@ using Atoll.Server.Observability;
 using Atoll.Server.Replication;
 using Microsoft.Extensions.Options;
 
+using Atoll.Server.Transfers;
+
 namespace Atoll.Server.Grains;
 
 /// <summary>
@@ -34,8 +36,6 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
     long _known = long.MaxValue; // the primary's newest durable commit as last heard; unknown at first, so the loop asks
     long? _behindSinceMs; // when the oldest commit not applied yet was made (or first heard of), while behind
     bool _dropped;
-
-    const int SeedPartBytes = 4 << 20; // a seed's part per message, well under Orleans' message size limit
 
     string Uuid => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/')];
     string Region => this.GetPrimaryKeyString()[(this.GetPrimaryKeyString().IndexOf('/') + 1)..];
@@ -149,11 +149,7 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
         File.Delete(copy);
         var sequence = await Primary.SeedReplica(Region, stop);
         await using (var file = new FileStream(copy, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true))
-            for (var part = await Primary.ReadSeed(Region, 0, SeedPartBytes); ; part = await Primary.ReadSeed(Region, file.Position, SeedPartBytes))
-            {
-                await file.WriteAsync(part, stop);
-                if (part.Length < SeedPartBytes) break;
-            }
+            await FileParts.CopyAsync((offset, max) => Primary.ReadSeed(Region, offset, max), file, stop);
         var replica = await Task.Run(() => ReadReplica.Seed(copy, FilePath, engineOptions.Value, Region), CancellationToken.None);
         logger.LogDebug("Replica {Key} seeded at {Sequence}", this.GetPrimaryKeyString(), sequence);
         _known = long.MaxValue;

@@ -127,6 +127,7 @@ public static class AtollApp
             services.GetService<IOwnershipFence>(), clustered: cluster.Enabled));
         builder.Services.AddSingleton<TransferSigner>();
         builder.Services.AddSingleton<TransferFiles>();
+        builder.Services.AddSingleton<NodeFiles>();
         builder.Services.AddSingleton<TransferJobs>();
 
         builder.AddAtollObservability();

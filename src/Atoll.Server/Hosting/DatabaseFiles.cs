@@ -6,7 +6,11 @@ namespace Atoll.Server.Hosting;
 /// <summary>Where each database's files live: <c>&lt;data&gt;/databases/&lt;uuid&gt;/db.sqlite</c>.</summary>
 public sealed class DatabaseFiles(IOptions<AtollServerOptions> options, IOptions<ClusterNodeOptions>? cluster = null)
 {
-    readonly bool _cacheOnly = cluster?.Value.Enabled == true;
+    /// <summary>
+    /// In a cluster local disk is only a cache: a database opens from the shared store, so nothing may exist only in a
+    /// local file (<see cref="DropStaleCopy"/>).
+    /// </summary>
+    public bool CacheOnly { get; } = cluster?.Value.Enabled == true;
 
     /// <summary>The folder holding every database.</summary>
     public string Root { get; } = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "databases");
@@ -24,7 +28,7 @@ public sealed class DatabaseFiles(IOptions<AtollServerOptions> options, IOptions
     /// </summary>
     public void DropStaleCopy(string uuid)
     {
-        if (!_cacheOnly) return;
+        if (!CacheOnly) return;
         var folder = Folder(uuid);
         if (Directory.Exists(Path.Combine(folder, "log"))) Directory.Delete(folder, recursive: true);
     }

@@ -30,7 +30,7 @@ public static partial class ImportApi
     }
 
     static async Task<IResult> Import(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, RequestBody bodies,
-        IGrainFactory grains, TransferFiles files, TransferSigner signer, TransferJobs jobs, ILoggerFactory loggers)
+        IGrainFactory grains, TransferFiles files, NodeFiles nodeFiles, TransferSigner signer, TransferJobs jobs, ILoggerFactory loggers)
     {
         var (token, database) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         TokenAuthenticator.RequireEdit(token);
@@ -55,7 +55,7 @@ public static partial class ImportApi
                     });
                 }
                 // D1 skips the upload of a file it already has and starts at once.
-                return await (await Start(uuid, path, grains, jobs, loggers)).PollAsync(context.RequestAborted);
+                return await (await Start(uuid, etag, path, grains, nodeFiles, jobs, loggers)).PollAsync(context.RequestAborted);
             }
             case "ingest":
             {
@@ -66,7 +66,7 @@ public static partial class ImportApi
                 var path = files.Upload(uuid, etag);
                 if (!File.Exists(path))
                     throw ApiException.BadRequest($"No file '{fileName}' was uploaded: PUT it to the upload_url from the init response first.");
-                return await (await Start(uuid, path, grains, jobs, loggers)).PollAsync(context.RequestAborted);
+                return await (await Start(uuid, etag, path, grains, nodeFiles, jobs, loggers)).PollAsync(context.RequestAborted);
             }
             case "poll":
             {
@@ -82,7 +82,8 @@ public static partial class ImportApi
         }
     }
 
-    static async Task<TransferJob> Start(string uuid, string path, IGrainFactory grains, TransferJobs jobs, ILoggerFactory loggers)
+    static async Task<TransferJob> Start(string uuid, string etag, string path, IGrainFactory grains, NodeFiles nodeFiles, TransferJobs jobs,
+        ILoggerFactory loggers)
     {
         var grain = grains.GetGrain<IDatabaseGrain>(uuid);
         var atBookmark = await grain.GetBookmark();
@@ -90,7 +91,8 @@ public static partial class ImportApi
         {
             job.Report($"Processing {Path.GetFileName(path)} ({new FileInfo(path).Length} bytes) as one transaction");
             File.SetLastWriteTimeUtc(path, DateTime.UtcNow); // keep it from the sweep while it runs
-            var reply = await grain.Import(path);
+            // Named on this node: the database's node, wherever it is, reads the file from here.
+            var reply = await grain.Import(nodeFiles.Here(TransferFiles.UploadName(uuid, etag)));
             if (!reply.Success)
             {
                 job.Fail(reply.Error!,

@@ -81,7 +81,7 @@ public static class TimeTravelApi
         }
         var created = await catalog.CreateDatabaseAsync(accountId, name,
             new DatabasePlacement(source.LocationHint, source.Jurisdiction, "disabled"), context.RequestAborted);
-        var reply = await grain.Fork(bookmark, files.File(created.Uuid), context.RequestAborted);
+        var reply = await grain.Fork(bookmark, created.Uuid, context.RequestAborted);
         if (reply.ErrorCode is { } failed)
         {
             await catalog.DeleteDatabaseAsync(created, CancellationToken.None);

@@ -1,24 +1,52 @@
+using System.Text.RegularExpressions;
 using Atoll.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Atoll.Server.Transfers;
 
 /// <summary>
-/// Where uploaded import files and finished exports wait: <c>&lt;data&gt;/transfers/uploads/&lt;uuid&gt;/&lt;etag&gt;.sql</c> and
-/// <c>&lt;data&gt;/transfers/exports/&lt;uuid&gt;/&lt;file&gt;</c>. Files older than a signed URL's lifetime are swept away.
+/// Where uploaded import files, finished exports and staged files wait: <c>&lt;data&gt;/transfers/uploads/&lt;uuid&gt;/&lt;etag&gt;.sql</c>,
+/// <c>&lt;data&gt;/transfers/exports/&lt;uuid&gt;/&lt;file&gt;</c> and <c>&lt;data&gt;/transfers/staging/&lt;32 hex&gt;.&lt;sql|sqlite&gt;</c>
+/// (a dump, a backup, or an upload copied to the node that runs it). A file is named by its path under <c>transfers/</c>, so another
+/// node can ask for it (<see cref="NodeFile"/>); <see cref="ShareablePath"/> resolves only the names of uploads and staged files. Files older than
+/// a signed URL's lifetime are swept away.
 /// </summary>
-public sealed class TransferFiles(IOptions<AtollServerOptions> options)
+public sealed partial class TransferFiles(IOptions<AtollServerOptions> options)
 {
+    const string Staging = "staging";
+
     readonly string _root = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "transfers");
+
+    // Names another node may ask for: an upload (its etag) or a staged file. Exports are served over HTTP, not read across.
+    [GeneratedRegex("^(?:uploads/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[0-9a-f]{32}\\.sql|staging/[0-9a-f]{32}\\.(?:sql|sqlite))\\z")]
+    private static partial Regex ShareableName();
 
     /// <summary>The verified upload of <paramref name="etag"/> for a database.</summary>
     public string Upload(string uuid, string etag) => Path.Combine(Folder("uploads", uuid), etag + ".sql");
+
+    /// <summary>The name (under <c>transfers/</c>) of the upload of <paramref name="etag"/>.</summary>
+    public static string UploadName(string uuid, string etag) => $"uploads/{Guid.Parse(uuid)}/{etag}.sql";
 
     /// <summary>A finished export file.</summary>
     public string Export(string uuid, string fileName) => Path.Combine(Folder("exports", uuid), fileName);
 
     /// <summary>A fresh temporary name next to <paramref name="path"/>, renamed into place once complete.</summary>
     public static string Partial(string path) => $"{path}.{Guid.NewGuid():N}.partial";
+
+    /// <summary>A fresh staged file's name, <c>staging/&lt;32 hex&gt;.&lt;extension&gt;</c> (<c>sql</c> or <c>sqlite</c>); its folder exists.</summary>
+    public string NewStaged(string extension)
+    {
+        Directory.CreateDirectory(Path.Combine(_root, Staging));
+        return $"{Staging}/{Guid.NewGuid():N}.{extension}";
+    }
+
+    /// <summary>The local path of a file another node may read (an upload or a staged file); null for any other name.</summary>
+    public string? ShareablePath(string name) => ShareableName().IsMatch(name) ? Resolve(name) : null;
+
+    /// <summary>True for a staged file's name (only those are deleted at another node's request).</summary>
+    public static bool IsStaged(string name) => name.StartsWith(Staging + "/", StringComparison.Ordinal);
+
+    string Resolve(string name) => Path.Combine(_root, name);
 
     /// <summary>Deletes a database's waiting files (when the database is deleted).</summary>
     public void DeleteAll(string uuid)

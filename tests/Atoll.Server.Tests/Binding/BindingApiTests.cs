@@ -111,13 +111,15 @@ public sealed class BindingApiTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("SQLite format 3\0"u8.ToArray(), bytes[..16]);
         Assert.Contains("kept", Encoding.Latin1.GetString(bytes), StringComparison.Ordinal);
-        var folder = Path.Combine(_server.DataDirectory, "databases", uuid);
+        // The copy is staged in the transfer folder (where another node could read it) and served from there, not copied again.
+        var folder = Path.Combine(_server.DataDirectory, "transfers", "staging");
+        Assert.True(Directory.Exists(folder), $"{folder} is missing: the dump was not staged there");
         // The server deletes its copy when it closes the response stream, which may be just after the client has the
         // last byte: wait for that, bounded only for a copy that is never deleted.
         using var gone = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         gone.CancelAfter(TimeSpan.FromMinutes(1));
-        while (Directory.GetFiles(folder, "backup-*").Length > 0 && !gone.IsCancellationRequested) await Task.Delay(20, CancellationToken.None);
-        Assert.Empty(Directory.GetFiles(folder, "backup-*"));
+        while (Directory.GetFiles(folder, "*.sqlite").Length > 0 && !gone.IsCancellationRequested) await Task.Delay(20, CancellationToken.None);
+        Assert.Empty(Directory.GetFiles(folder, "*.sqlite"));
     }
 
     [Fact]

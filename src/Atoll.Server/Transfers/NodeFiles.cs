@@ -1,0 +1,65 @@
+using Atoll.Server.Cluster;
+
+namespace Atoll.Server.Transfers;
+
+/// <summary>
+/// Transfer files across the cluster's nodes: this node names its own (<see cref="Here"/>) so another can read them in
+/// parts through this node's <see cref="NodeGrain"/>, and reads another node's the same way. Only uploads and staged files
+/// can be read (<see cref="TransferFiles.ShareablePath"/>), and only staged files deleted. On one node every file is local:
+/// callers use <see cref="LocalPath"/> and nothing is copied.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
+public sealed class NodeFiles(TransferFiles files, ILocalSiloDetails local, IGrainFactory grains, ILogger<NodeFiles> logger)
+{
+    /// <summary>The file named <paramref name="name"/> (under <c>transfers/</c>) on this node.</summary>
+    public NodeFile Here(string name) => new(local.SiloAddress, name);
+
+    /// <summary>A new staged file on this node (<c>sql</c> or <c>sqlite</c>) and its path.</summary>
+    public (NodeFile File, string Path) NewStaged(string extension)
+    {
+        var name = files.NewStaged(extension);
+        return (Here(name), files.ShareablePath(name)!);
+    }
+
+    /// <summary>The path of <paramref name="file"/> when it is on this node; null when it is on another.</summary>
+    /// <exception cref="ArgumentException">The name is not an upload's or a staged file's.</exception>
+    public string? LocalPath(NodeFile file) => file.Node.Equals(local.SiloAddress) ? Shareable(file.Name) : null;
+
+    /// <summary>Copies <paramref name="source"/>, on any node, to <paramref name="destination"/> in parts.</summary>
+    public async Task CopyAsync(NodeFile source, Stream destination, CancellationToken cancellationToken)
+    {
+        var bytes = await FileParts.CopyAsync((offset, max) => NodeOf(source).ReadFile(source.Name, offset, max), destination, cancellationToken);
+        // Worth a line: moving a file between nodes costs a full copy over the network.
+        logger.LogInformation("Copied {Name} from node {Node}: {Bytes} bytes", source.Name, source.Node, bytes);
+    }
+
+    /// <summary>Deletes a staged file wherever it is; a best effort (what is left is swept within the hour).</summary>
+    public async Task DeleteAsync(NodeFile staged)
+    {
+        try
+        {
+            if (staged.Node.Equals(local.SiloAddress)) Delete(staged.Name);
+            else await NodeOf(staged).DeleteStaged(staged.Name);
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException or IOException)
+        {
+            logger.LogWarning(ex, "Could not delete the staged file {Name} on {Node}", staged.Name, staged.Node);
+        }
+    }
+
+    /// <summary>Serves another node's read of this node's <paramref name="name"/>: up to <paramref name="max"/> bytes from <paramref name="offset"/>.</summary>
+    public Task<byte[]> ReadPartAsync(string name, long offset, int max) => FileParts.ReadAsync(Shareable(name), offset, max);
+
+    /// <summary>Deletes this node's staged file <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">Not a staged file's name.</exception>
+    public void Delete(string name)
+    {
+        if (!TransferFiles.IsStaged(name)) throw new ArgumentException($"'{name}' is not a staged file: only those are deleted on request.", nameof(name));
+        File.Delete(Shareable(name));
+    }
+
+    string Shareable(string name)
+        => files.ShareablePath(name) ?? throw new ArgumentException($"'{name}' is not a transfer file another node may read.", nameof(name));
+
+    INodeGrain NodeOf(NodeFile file) => grains.GetGrain<INodeGrain>(NodeGrain.KeyOf(file.Node));
+}
