@@ -61,6 +61,20 @@ public sealed class LoadBalancedTransferTests(ClusterFixture cluster)
             $"the upload is not on {uploadNode.Name}, where it was sent");
         Assert.False(File.Exists(Path.Combine(ingestNode.DataDirectory, "transfers", "uploads", uuid, etag + ".sql")),
             $"the upload is on {ingestNode.Name}, which only received the ingest");
+
+        // init again with the same file, through a node that neither holds the upload nor runs the job: D1 skips the upload
+        // and runs the file again at once — here it fails (the table exists) and rolls back, answered through any node.
+        var againNode = cluster.Nodes.First(n => n != uploadNode && n != ingestNode);
+        var again = await TransferTests.PostAsync(againNode, $"{againNode.Databases}/{uuid}/import", new { action = "init", etag }, ct);
+        again = await TransferTests.PollAsync(again, s =>
+        {
+            var node = next();
+            return TransferTests.PostAsync(node, $"{node.Databases}/{uuid}/import",
+                new { action = "poll", current_bookmark = s.GetProperty("at_bookmark").GetString() }, ct);
+        }, ct);
+        Assert.True(again.GetProperty("status").GetString() == "error"
+            && again.GetProperty("error").GetString()!.Contains("table big already exists", StringComparison.Ordinal),
+            $"init again through {againNode.Name}: {again}\n{cluster.Logs()}");
     }
 
     [Fact]
