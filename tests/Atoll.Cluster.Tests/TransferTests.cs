@@ -18,7 +18,7 @@ namespace Atoll.Cluster.Tests;
 [Collection("cluster")]
 public sealed class TransferTests(ClusterFixture cluster)
 {
-    const int Rows = 100;
+    internal const int Rows = 100;
     const int RowChars = 100_000; // hex of 50,000 random bytes: 100 rows make a 10 MB file, three parts
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class TransferTests(ClusterFixture cluster)
     }
 
     /// <summary>A database with <c>t(id, v)</c> holding <see cref="Rows"/> rows of <see cref="RowChars"/> random hex characters.</summary>
-    static async Task<string> CreateFilledAsync(ClusterNode through, string what, CancellationToken ct)
+    internal static async Task<string> CreateFilledAsync(ClusterNode through, string what, CancellationToken ct)
     {
         var uuid = await ClusterFixture.CreateDatabaseAsync(through, $"{what}-{Guid.NewGuid():N}"[..30], null, ct);
         var (status, body) = await through.QueryAsync(uuid,
@@ -204,7 +204,7 @@ public sealed class TransferTests(ClusterFixture cluster)
         return (owner, cluster.Front(owner));
     }
 
-    static async Task<JsonElement> PostAsync(ClusterNode node, string path, object body, CancellationToken ct)
+    internal static async Task<JsonElement> PostAsync(ClusterNode node, string path, object body, CancellationToken ct)
     {
         using var response = await node.Client.PostAsJsonAsync(path, body, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
@@ -213,14 +213,14 @@ public sealed class TransferTests(ClusterFixture cluster)
     }
 
     /// <summary>Polls a D1 import or export until it is no longer active (generous: a loaded machine).</summary>
-    static async Task<JsonElement> PollAsync(JsonElement state, Func<JsonElement, Task<JsonElement>> poll, CancellationToken ct)
+    internal static async Task<JsonElement> PollAsync(JsonElement state, Func<JsonElement, Task<JsonElement>> poll, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow.AddMinutes(5);
         while (state.GetProperty("status").GetString() == "active" && DateTime.UtcNow < deadline) state = await poll(state);
         return state;
     }
 
-    static async Task<List<(long, string)>> RowsAsync(ClusterNode node, string uuid, CancellationToken ct)
+    internal static async Task<List<(long, string)>> RowsAsync(ClusterNode node, string uuid, CancellationToken ct)
     {
         var (status, body) = await node.QueryAsync(uuid, "SELECT id, v FROM t ORDER BY id", null, ct);
         Assert.True(status == 200, body.ToString());

@@ -1,6 +1,7 @@
 using Atoll.Engine.Storage;
 using Atoll.Server.Catalog;
 using Atoll.Server.Storage;
+using Atoll.Server.Transfers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
@@ -8,14 +9,14 @@ namespace Atoll.Server.Cluster;
 
 /// <summary>
 /// Cluster mode's shared store: PostgreSQL holds the catalog (<see cref="PostgresCatalog"/>) and the ownership fence
-/// (<see cref="PostgresOwnershipFence"/>) next to Orleans' membership tables; the shared object store holds the logs and
-/// snapshots.
+/// (<see cref="PostgresOwnershipFence"/>) and the transfer URLs' secret (<see cref="PostgresTransferSecret"/>) next to
+/// Orleans' membership tables; the shared object store holds the logs and snapshots.
 /// </summary>
 public static class ClusterStore
 {
     /// <summary>
-    /// Replaces the single-node catalog and fence with the PostgreSQL ones on <paramref name="connectionString"/>. Call it
-    /// after the single-node registrations (it removes the <see cref="ICatalog"/> registered before it). The schema
+    /// Replaces the single-node catalog, fence and transfer signer with the PostgreSQL ones on <paramref name="connectionString"/>.
+    /// Call it after the single-node registrations (it removes the <see cref="ICatalog"/> and <see cref="TransferSigner"/> registered before it). The schema
     /// (<see cref="ClusterSchema"/>, Orleans' membership tables included) is applied when the catalog is first resolved —
     /// at start-up, before the silo starts, because the server bootstraps its catalog before it runs.
     /// </summary>
@@ -38,6 +39,10 @@ public static class ClusterStore
         services.AddSingleton<IOwnershipFence>(sp => new PostgresOwnershipFence(sp.GetRequiredService<ClusterDataSource>().Source,
             sp.GetService<ObjectStoreHolder>()?.Store ?? throw new InvalidOperationException(
                 "Cluster mode needs a shared object store for the databases' logs (Atoll:ObjectStore:Kind = S3, or a folder every node shares).")));
+        services.RemoveAll<TransferSigner>();
+        services.AddSingleton(sp => new TransferSigner(
+            PostgresTransferSecret.LoadAsync(sp.GetRequiredService<ClusterDataSource>().Source).GetAwaiter().GetResult(), // at start-up (AtollApp)
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
 

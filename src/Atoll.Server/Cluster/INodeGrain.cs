@@ -25,6 +25,13 @@ public interface INodeGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("read-file")]
     Task<byte[]> ReadFile(string name, long offset, int max);
 
+    /// <summary>
+    /// The length of this node's upload or export <paramref name="name"/>, its write time refreshed so the sweep leaves it
+    /// while it is used; -1 when this node does not have it (<see cref="Transfers.NodeFiles.FindAsync"/>).
+    /// </summary>
+    [AlwaysInterleave, Alias("keep-file")]
+    Task<long> KeepFile(string name);
+
     /// <summary>Deletes this node's staged file <paramref name="name"/> (read out, or no longer wanted).</summary>
     [AlwaysInterleave, Alias("delete-staged")]
     Task DeleteStaged(string name);

@@ -23,6 +23,8 @@ public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, NodeDr
 
     public Task<byte[]> ReadFile(string name, long offset, int max) => files.ReadPartAsync(name, offset, max);
 
+    public Task<long> KeepFile(string name) => Task.FromResult(files.Keep(name));
+
     public Task DeleteStaged(string name)
     {
         files.Delete(name);

@@ -99,7 +99,9 @@ public static class AtollApp
         builder.Services.AddSingleton<ReplicationCounters>();
         builder.Services.AddSingleton<ReplicaLags>();
         builder.Services.AddSingleton<ICatalog>(_ => new SqliteCatalog(Path.GetFullPath(options.DataDirectory)));
-        // Cluster mode: the catalog and the ownership fence in PostgreSQL instead (its schema applied at the catalog's first use,
+        builder.Services.AddSingleton(services => new TransferSigner(services.GetRequiredService<IOptions<AtollServerOptions>>(),
+            services.GetRequiredService<TimeProvider>()));
+        // Cluster mode: the catalog, the ownership fence and the transfer URLs' secret in PostgreSQL instead (its schema applied at the catalog's first use,
         // the bootstrap below: before the silo joins the membership table in the same database).
         if (cluster.Enabled) builder.Services.AddPostgresClusterStore(cluster.PostgresConnectionString!);
         builder.Services.AddSingleton<DatabaseFiles>();
@@ -125,10 +127,8 @@ public static class AtollApp
             services.GetRequiredService<IOptions<ObjectStoreOptions>>(), services.GetService<ObjectStoreHolder>()?.Store,
             services.GetRequiredService<DatabaseFiles>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ChangeLogSettings>>(),
             services.GetService<IOwnershipFence>(), clustered: cluster.Enabled));
-        builder.Services.AddSingleton<TransferSigner>();
         builder.Services.AddSingleton<TransferFiles>();
         builder.Services.AddSingleton<NodeFiles>();
-        builder.Services.AddSingleton<TransferJobs>();
 
         builder.AddAtollObservability();
         builder.UseOrleans(silo =>
@@ -186,6 +186,7 @@ public static class AtollApp
         var catalog = app.Services.GetRequiredService<ICatalog>();
         // Start-up, before the server accepts requests: the single-node catalog completes synchronously.
         var (account, generated) = catalog.BootstrapAsync(options.DefaultAccountName, options.AdminToken).AsTask().GetAwaiter().GetResult();
+        app.Services.GetRequiredService<TransferSigner>(); // its secret read (or created) now, not in a request
         var tokenFile = Path.Combine(dataDirectory, "admin-token");
         if (generated is not null)
         {

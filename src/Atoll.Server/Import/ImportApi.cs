@@ -1,10 +1,7 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Atoll.Engine;
 using Atoll.Server.Api;
 using Atoll.Server.Auth;
-using Atoll.Server.Catalog;
-using Atoll.Server.Grains;
 using Atoll.Server.Transfers;
 
 namespace Atoll.Server.Import;
@@ -30,32 +27,30 @@ public static partial class ImportApi
     }
 
     static async Task<IResult> Import(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, RequestBody bodies,
-        IGrainFactory grains, TransferFiles files, NodeFiles nodeFiles, TransferSigner signer, TransferJobs jobs, ILoggerFactory loggers)
+        IGrainFactory grains, NodeFiles nodeFiles, TransferSigner signer)
     {
         var (token, database) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         TokenAuthenticator.RequireEdit(token);
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
         var action = body.OptionalString("action");
         var uuid = database.Uuid;
+        var job = grains.GetGrain<ITransferJobGrain>(ImportWork.Key(uuid));
         switch (action)
         {
             case "init":
             {
                 var etag = Etag(body);
-                var path = files.Upload(uuid, etag);
-                if (!File.Exists(path))
-                {
-                    var fileName = etag + ".sql";
-                    return Envelope.Ok(json =>
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("filename", fileName);
-                        json.WriteString("upload_url", TransferUrls.Upload(TransferUrls.OriginOf(context.Request), signer, uuid, fileName));
-                        json.WriteEndObject();
-                    });
-                }
                 // D1 skips the upload of a file it already has and starts at once.
-                return await (await Start(uuid, etag, path, grains, nodeFiles, jobs, loggers)).PollAsync(context.RequestAborted);
+                if (await nodeFiles.FindAsync(TransferFiles.UploadName(uuid, etag)) is (NodeFile file, long length))
+                    return (await job.Start(new ImportWork(uuid, file, length), context.RequestAborted)).ToResult();
+                var fileName = etag + ".sql";
+                return Envelope.Ok(json =>
+                {
+                    json.WriteStartObject();
+                    json.WriteString("filename", fileName);
+                    json.WriteString("upload_url", TransferUrls.Upload(TransferUrls.OriginOf(context.Request), signer, uuid, fileName));
+                    json.WriteEndObject();
+                });
             }
             case "ingest":
             {
@@ -63,67 +58,22 @@ public static partial class ImportApi
                 var fileName = body.OptionalString("filename") ?? throw ApiException.BadRequest("Missing required field \"filename\" (from the init response).");
                 if (!string.Equals(fileName, etag + ".sql", StringComparison.OrdinalIgnoreCase))
                     throw ApiException.BadRequest($"Unknown filename '{fileName}': it does not match the etag (expected '{etag}.sql' from the init response).");
-                var path = files.Upload(uuid, etag);
-                if (!File.Exists(path))
+                // The upload may have reached any node: the one that has it is found, and the database's node reads it from there.
+                if (await nodeFiles.FindAsync(TransferFiles.UploadName(uuid, etag)) is not (NodeFile file, long length))
                     throw ApiException.BadRequest($"No file '{fileName}' was uploaded: PUT it to the upload_url from the init response first.");
-                return await (await Start(uuid, etag, path, grains, nodeFiles, jobs, loggers)).PollAsync(context.RequestAborted);
+                return (await job.Start(new ImportWork(uuid, file, length), context.RequestAborted)).ToResult();
             }
             case "poll":
             {
                 var bookmark = body.OptionalString("current_bookmark")
                     ?? throw ApiException.BadRequest("Missing required field \"current_bookmark\" (the at_bookmark of the last response).");
                 if (!Bookmark.TryParse(bookmark, out _)) throw ApiException.BadRequest($"Invalid bookmark '{bookmark}'.");
-                var job = jobs.Find(JobKey(uuid));
-                if (job is null || job.AtBookmark != bookmark) return TransferJob.PollingFailure(NotImporting);
-                return await job.PollAsync(context.RequestAborted);
+                return await TransferPolls.PollAsync(job, bookmark, NotImporting, context.RequestAborted);
             }
             default:
                 throw ApiException.BadRequest("Field \"action\" must be \"init\", \"ingest\" or \"poll\".");
         }
     }
-
-    static async Task<TransferJob> Start(string uuid, string etag, string path, IGrainFactory grains, NodeFiles nodeFiles, TransferJobs jobs,
-        ILoggerFactory loggers)
-    {
-        var grain = grains.GetGrain<IDatabaseGrain>(uuid);
-        var atBookmark = await grain.GetBookmark();
-        return jobs.Start(JobKey(uuid), () => new TransferJob("import", JobKey(uuid), atBookmark), async job =>
-        {
-            job.Report($"Processing {Path.GetFileName(path)} ({new FileInfo(path).Length} bytes) as one transaction");
-            File.SetLastWriteTimeUtc(path, DateTime.UtcNow); // keep it from the sweep while it runs
-            // Named on this node: the database's node, wherever it is, reads the file from here.
-            var reply = await grain.Import(nodeFiles.Here(TransferFiles.UploadName(uuid, etag)));
-            if (!reply.Success)
-            {
-                job.Fail(reply.Error!,
-                    $"Statement {reply.FailedStatement} failed: {reply.FailedSql}",
-                    "The import was rolled back: the database is exactly as it was before.");
-                return;
-            }
-            job.Complete(json => WriteResult(json, reply),
-                $"Imported {reply.NumQueries} statements in {reply.DurationMs:0.##} ms ({reply.RowsRead} rows read, {reply.RowsWritten} rows written)");
-        }, loggers.CreateLogger("Atoll.Import"));
-    }
-
-    static void WriteResult(Utf8JsonWriter json, ImportReply reply)
-    {
-        json.WriteStartObject();
-        json.WriteString("final_bookmark", reply.Bookmark);
-        json.WriteNumber("num_queries", reply.NumQueries);
-        json.WriteStartObject("meta");
-        json.WriteString("served_by", "atoll");
-        json.WriteNumber("duration", Math.Round(reply.DurationMs, 4));
-        json.WriteNumber("changes", reply.Changes);
-        json.WriteNumber("last_row_id", reply.LastRowId);
-        json.WriteBoolean("changed_db", reply.ChangedDb);
-        json.WriteNumber("size_after", reply.SizeAfter);
-        json.WriteNumber("rows_read", reply.RowsRead);
-        json.WriteNumber("rows_written", reply.RowsWritten);
-        json.WriteEndObject();
-        json.WriteEndObject();
-    }
-
-    static string JobKey(string uuid) => "import:" + uuid;
 
     static string Etag(JsonBody body)
     {

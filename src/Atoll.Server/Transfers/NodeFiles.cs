@@ -4,12 +4,14 @@ namespace Atoll.Server.Transfers;
 
 /// <summary>
 /// Transfer files across the cluster's nodes: this node names its own (<see cref="Here"/>) so another can read them in
-/// parts through this node's <see cref="NodeGrain"/>, and reads another node's the same way. Only uploads and staged files
-/// can be read (<see cref="TransferFiles.ShareablePath"/>), and only staged files deleted. On one node every file is local:
-/// callers use <see cref="LocalPath"/> and nothing is copied.
+/// parts through this node's <see cref="NodeGrain"/>, and reads another node's the same way; a file whose node is not known
+/// (an upload or an export, behind a load balancer) is found by asking every node (<see cref="FindAsync"/>). Only uploads,
+/// exports and staged files can be read (<see cref="TransferFiles.ShareablePath"/>), and only staged files deleted. On one
+/// node every file is local: callers use <see cref="LocalPath"/> and nothing is copied.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
-public sealed class NodeFiles(TransferFiles files, ILocalSiloDetails local, IGrainFactory grains, ILogger<NodeFiles> logger)
+public sealed class NodeFiles(TransferFiles files, ILocalSiloDetails local, IGrainFactory grains, IClusterMembershipService membership,
+    ILogger<NodeFiles> logger)
 {
     /// <summary>The file named <paramref name="name"/> (under <c>transfers/</c>) on this node.</summary>
     public NodeFile Here(string name) => new(local.SiloAddress, name);
@@ -24,6 +26,48 @@ public sealed class NodeFiles(TransferFiles files, ILocalSiloDetails local, IGra
     /// <summary>The path of <paramref name="file"/> when it is on this node; null when it is on another.</summary>
     /// <exception cref="ArgumentException">The name is not an upload's or a staged file's.</exception>
     public string? LocalPath(NodeFile file) => file.Node.Equals(local.SiloAddress) ? Shareable(file.Name) : null;
+
+    /// <summary>
+    /// The file <paramref name="name"/> (an upload or an export) and its length: on this node if it is here, else on the
+    /// first other active node that has it; null when none has. Its write time is refreshed wherever it is, so the sweep
+    /// leaves it while it is used.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is not an upload's, an export's or a staged file's.</exception>
+    public async Task<(NodeFile File, long Length)?> FindAsync(string name)
+    {
+        if (Keep(name) is var here and >= 0) return (Here(name), here);
+        var others = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress))
+            .Select(async m =>
+            {
+                try
+                {
+                    return (new NodeFile(m.SiloAddress, name), await NodeOf(m.SiloAddress).KeepFile(name));
+                }
+                catch (Exception ex) when (ex is OrleansException or TimeoutException)
+                {
+                    return (new NodeFile(m.SiloAddress, name), -1L); // going away: whatever it holds goes with it
+                }
+            });
+        foreach (var (file, length) in await Task.WhenAll(others))
+            if (length >= 0) return (file, length);
+        return null;
+    }
+
+    /// <summary>Serves another node's search for this node's <paramref name="name"/>: its length, its write time refreshed; -1 when it is not here.</summary>
+    public long Keep(string name)
+    {
+        var path = Shareable(name);
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+            return new FileInfo(path).Length;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return -1;
+        }
+    }
 
     /// <summary>Copies <paramref name="source"/>, on any node, to <paramref name="destination"/> in parts.</summary>
     public async Task CopyAsync(NodeFile source, Stream destination, CancellationToken cancellationToken)
@@ -61,5 +105,7 @@ public sealed class NodeFiles(TransferFiles files, ILocalSiloDetails local, IGra
     string Shareable(string name)
         => files.ShareablePath(name) ?? throw new ArgumentException($"'{name}' is not a transfer file another node may read.", nameof(name));
 
-    INodeGrain NodeOf(NodeFile file) => grains.GetGrain<INodeGrain>(NodeGrain.KeyOf(file.Node));
+    INodeGrain NodeOf(NodeFile file) => NodeOf(file.Node);
+
+    INodeGrain NodeOf(SiloAddress node) => grains.GetGrain<INodeGrain>(NodeGrain.KeyOf(node));
 }

@@ -8,7 +8,7 @@ namespace Atoll.Server.Transfers;
 /// Where uploaded import files, finished exports and staged files wait: <c>&lt;data&gt;/transfers/uploads/&lt;uuid&gt;/&lt;etag&gt;.sql</c>,
 /// <c>&lt;data&gt;/transfers/exports/&lt;uuid&gt;/&lt;file&gt;</c> and <c>&lt;data&gt;/transfers/staging/&lt;32 hex&gt;.&lt;sql|sqlite&gt;</c>
 /// (a dump, a backup, or an upload copied to the node that runs it). A file is named by its path under <c>transfers/</c>, so another
-/// node can ask for it (<see cref="NodeFile"/>); <see cref="ShareablePath"/> resolves only the names of uploads and staged files. Files older than
+/// node can ask for it (<see cref="NodeFile"/>); <see cref="ShareablePath"/> resolves only the names of uploads, exports and staged files. Files older than
 /// a signed URL's lifetime are swept away.
 /// </summary>
 public sealed partial class TransferFiles(IOptions<AtollServerOptions> options)
@@ -17,8 +17,9 @@ public sealed partial class TransferFiles(IOptions<AtollServerOptions> options)
 
     readonly string _root = Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "transfers");
 
-    // Names another node may ask for: an upload (its etag) or a staged file. Exports are served over HTTP, not read across.
-    [GeneratedRegex("^(?:uploads/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[0-9a-f]{32}\\.sql|staging/[0-9a-f]{32}\\.(?:sql|sqlite))\\z")]
+    // Names another node may ask for: an upload (its etag), a finished export (a uuid, a bookmark and an options hash) or a
+    // staged file. Behind a load balancer the ingest, or the download, may reach another node than the one holding the file.
+    [GeneratedRegex("^(?:(?:uploads|exports)/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[0-9a-f][0-9a-f-]*\\.sql|staging/[0-9a-f]{32}\\.(?:sql|sqlite))\\z")]
     private static partial Regex ShareableName();
 
     /// <summary>The verified upload of <paramref name="etag"/> for a database.</summary>
@@ -30,6 +31,9 @@ public sealed partial class TransferFiles(IOptions<AtollServerOptions> options)
     /// <summary>A finished export file.</summary>
     public string Export(string uuid, string fileName) => Path.Combine(Folder("exports", uuid), fileName);
 
+    /// <summary>The name (under <c>transfers/</c>) of the finished export <paramref name="fileName"/>.</summary>
+    public static string ExportName(string uuid, string fileName) => $"exports/{Guid.Parse(uuid)}/{fileName}";
+
     /// <summary>A fresh temporary name next to <paramref name="path"/>, renamed into place once complete.</summary>
     public static string Partial(string path) => $"{path}.{Guid.NewGuid():N}.partial";
 
@@ -40,7 +44,7 @@ public sealed partial class TransferFiles(IOptions<AtollServerOptions> options)
         return $"{Staging}/{Guid.NewGuid():N}.{extension}";
     }
 
-    /// <summary>The local path of a file another node may read (an upload or a staged file); null for any other name.</summary>
+    /// <summary>The local path of a file another node may read (an upload, an export or a staged file); null for any other name.</summary>
     public string? ShareablePath(string name) => ShareableName().IsMatch(name) ? Resolve(name) : null;
 
     /// <summary>True for a staged file's name (only those are deleted at another node's request).</summary>

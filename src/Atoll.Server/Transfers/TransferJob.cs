@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Atoll.Server.Api;
 
@@ -7,7 +9,7 @@ namespace Atoll.Server.Transfers;
 /// One import or export that clients poll: its bookmark, state, progress messages and outcome, and D1's polling
 /// answer (<c>{"success":true,"type":…,"at_bookmark":…,"status":"active"|"complete"|"error",…}</c>).
 /// </summary>
-/// <remarks>Thread-safe: the job's task completes it while requests read it.</remarks>
+/// <remarks>Thread-safe: the job's task completes it while polls read it.</remarks>
 public sealed class TransferJob(string type, string key, string atBookmark)
 {
     /// <summary>How long a poll waits for the job to finish before answering <c>active</c> (D1 long-polls; clients poll at once).</summary>
@@ -22,7 +24,7 @@ public sealed class TransferJob(string type, string key, string atBookmark)
     /// <summary><c>import</c> or <c>export</c>.</summary>
     public string Type { get; } = type;
 
-    /// <summary>What the job registry files it under.</summary>
+    /// <summary>The key of the grain that runs it (<see cref="TransferJobGrain"/>).</summary>
     public string Key { get; } = key;
 
     /// <summary>The bookmark clients poll with.</summary>
@@ -74,11 +76,14 @@ public sealed class TransferJob(string type, string key, string atBookmark)
     }
 
     /// <summary>Waits up to <see cref="LongPoll"/>, then answers with the job as it stands: 202 while active, 200 once finished.</summary>
-    public async Task<IResult> PollAsync(CancellationToken cancellationToken)
+    public async Task<TransferAnswer> PollAsync(CancellationToken cancellationToken)
     {
         await WaitAsync(cancellationToken);
         var (status, write) = Answer();
-        return Envelope.Ok(write, status);
+        var result = new ArrayBufferWriter<byte>();
+        await using (var json = new Utf8JsonWriter(result, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            write(json);
+        return new TransferAnswer(status, result.WrittenSpan.ToArray());
     }
 
     /// <summary>D1's polling failure, <c>{"success":false,"error":…}</c> inside a successful envelope.</summary>
@@ -91,7 +96,7 @@ public sealed class TransferJob(string type, string key, string atBookmark)
     });
 
     /// <summary>The polling answer as it stands: 202 while active, 200 once finished.</summary>
-    public (int Status, Action<Utf8JsonWriter> Write) Answer()
+    (int Status, Action<Utf8JsonWriter> Write) Answer()
     {
         string[] messages;
         string? error;

@@ -8,7 +8,9 @@ namespace Atoll.Server.Transfers;
 
 /// <summary>
 /// Signs and checks the presigned-style URLs of uploads and downloads: HMAC-SHA256 over method, path and expiry,
-/// keyed by a per-server secret kept in the data directory (<c>transfer-secret</c>), so URLs survive a restart.
+/// keyed by a secret that outlives a restart: one node's is kept in its data directory (<c>transfer-secret</c>); a
+/// cluster's is one for every node, kept in its PostgreSQL (<see cref="Cluster.PostgresTransferSecret"/>), so a URL one
+/// node signed is good on any other.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
 public sealed class TransferSigner
@@ -19,11 +21,22 @@ public sealed class TransferSigner
     readonly byte[] _secret;
     readonly TimeProvider _time;
 
-    /// <summary>Loads the secret, creating it on first start.</summary>
-    public TransferSigner(IOptions<AtollServerOptions> options, TimeProvider time)
+    /// <summary>Signs with the data directory's secret, creating it on first start.</summary>
+    public TransferSigner(IOptions<AtollServerOptions> options, TimeProvider time) : this(FileSecret(options.Value.DataDirectory), time)
     {
+    }
+
+    /// <summary>Signs with <paramref name="secret"/>.</summary>
+    public TransferSigner(byte[] secret, TimeProvider time)
+    {
+        _secret = secret;
         _time = time;
-        var directory = Path.GetFullPath(options.Value.DataDirectory);
+    }
+
+    /// <summary>The secret kept in <c>&lt;data&gt;/transfer-secret</c>, created on first start.</summary>
+    static byte[] FileSecret(string dataDirectory)
+    {
+        var directory = Path.GetFullPath(dataDirectory);
         Directory.CreateDirectory(directory);
         var file = Path.Combine(directory, "transfer-secret");
         if (!File.Exists(file))
@@ -33,7 +46,7 @@ public sealed class TransferSigner
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(created, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             try { File.Move(created, file); } catch (IOException) { File.Delete(created); } // another process won the race
         }
-        _secret = Convert.FromHexString(File.ReadAllText(file).Trim());
+        return Convert.FromHexString(File.ReadAllText(file).Trim());
     }
 
     /// <summary>The query string (<c>?expires=…&amp;signature=…</c>) that lets <paramref name="method"/> on <paramref name="path"/> through until it expires.</summary>

@@ -23,6 +23,7 @@ public static class TransferUrls
         return $"{origin.Authority}{fullPath}{signer.Sign(method, fullPath)}";
     }
 
-    /// <summary>Where a client reached the server, kept past the request for URLs made when a job finishes.</summary>
-    public sealed record Origin(string Authority, string PathBase);
+    /// <summary>Where a client reached the server, kept past the request for URLs made when a job finishes (on any node).</summary>
+    [GenerateSerializer, Immutable, Alias("atoll.transfer-origin")]
+    public sealed record Origin([property: Id(0)] string Authority, [property: Id(1)] string PathBase);
 }

@@ -79,14 +79,21 @@ public static partial class TransfersApi
         }
     }
 
-    static IResult Download(string uuid, string fileName, HttpContext context, TransferSigner signer, TransferFiles files)
+    static async Task<IResult> Download(string uuid, string fileName, HttpContext context, TransferSigner signer, TransferFiles files, NodeFiles nodeFiles)
     {
         if (signer.Check(context.Request) is { } problem) return Forbidden(problem);
         if (!Guid.TryParse(uuid, out _) || fileName.Contains('/') || fileName.Contains('\\') || fileName.StartsWith('.'))
             return Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NotFound, "Not Found");
         var path = files.Export(uuid, fileName);
-        if (!File.Exists(path)) return Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NotFound, "Not Found: the export was deleted or has expired");
-        return Results.File(path, "application/sql", fileName);
+        if (File.Exists(path)) return Results.File(path, "application/sql", fileName);
+        // Behind a load balancer the download may reach another node than the one that ran the export: stream it from there.
+        var name = TransferFiles.ExportName(uuid, fileName);
+        if (files.ShareablePath(name) is not null && await nodeFiles.FindAsync(name) is (NodeFile file, long length))
+        {
+            context.Response.ContentLength = length;
+            return Results.Stream(body => nodeFiles.CopyAsync(file, body, context.RequestAborted), "application/sql", fileName);
+        }
+        return Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NotFound, "Not Found: the export was deleted or has expired");
     }
 
     static async ValueTask<int> ReadAsync(HttpContext context, byte[] buffer)

@@ -41,3 +41,7 @@ BEGIN
     RETURN true;
 END
 $$;
+
+-- Secrets every node must share, created once by whichever node needs one first: 'transfer' signs the upload and
+-- download URLs of imports and exports, so a URL one node hands out is good on any node (PostgresTransferSecret).
+CREATE TABLE IF NOT EXISTS cluster_secrets(name text PRIMARY KEY, value bytea NOT NULL);
