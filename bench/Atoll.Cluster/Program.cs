@@ -11,7 +11,7 @@
 // Or: ... -- throughput [rounds=5] [seconds=10] [databases=200] [clients=32]: aggregate requests/s over many databases,
 // a single node (default settings), a 1-node cluster and a 3-node cluster, all in the same run (AggregateThroughput.cs).
 //
-// Or: ... -- idle-cost [databases=2000] [idleSeconds=90] [clients=64]: memory per open, idle database on a 3-node cluster
+// Or: ... -- idle-cost [databases=2000] [idleSeconds=300] [clients=64]: memory per open, idle database on a 3-node cluster
 // vs a single node (default settings), and whether the idle timeout closes them (IdleDatabaseCost.cs).
 //
 // Needs Debian's postgresql (scripts/postgres.sh installs it) and s3rver (scripts/compat-install.sh).
@@ -27,7 +27,7 @@ int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index])
 switch (mode)
 {
     case "throughput": await AggregateThroughput.RunAsync(Arg(0, 5), Arg(1, 10), Arg(2, 200), Arg(3, 32)); return;
-    case "idle-cost": await IdleDatabaseCost.RunAsync(Arg(0, 2000), Arg(1, 90), Arg(2, 64)); return;
+    case "idle-cost": await IdleDatabaseCost.RunAsync(Arg(0, 2000), Arg(1, 300), Arg(2, 64)); return;
     case "replica-lag" or "failover": break;
     default: throw new ArgumentException($"unknown mode '{mode}': failover (the default), replica-lag, throughput or idle-cost");
 }
