@@ -46,7 +46,7 @@ static class IdleDatabaseCost
 
         Console.WriteLine();
         Console.WriteLine($"load at end: {File.ReadAllText("/proc/loadavg").Trim()}; {databases:N0} databases opened (one write each) after {WarmUp} warm-up ones; idle timeout {idleSeconds} s");
-        Console.WriteLine("| setup | RSS at start | RSS, warm-up open (baseline) | RSS, all open | open (per node) | bytes per open database over the baseline | ratio | open took | all closed after | RSS, all closed |");
+        Console.WriteLine("| setup | RSS at start | RSS, warm-up open (baseline) | RSS, all open | open (per node) | bytes per open database over the baseline | ratio | open took | all closed (after the all-open measurement) | RSS, all closed |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in new[] { single, clustered })
             Console.WriteLine($"| {r.Name} | {Mib(r.StartKib)} | {Mib(r.WarmKib)} | {Mib(r.OpenKib)} | {r.Open:N0} ({string.Join(" + ", r.OpenPerNode)}) | " +
@@ -82,7 +82,7 @@ static class IdleDatabaseCost
             if (open == 0) { closedAfter = clock.Elapsed.TotalSeconds; break; }
         }
         var closedKib = await SettledAsync(Rss);
-        Console.WriteLine($"{name}: {(closedAfter is { } s ? $"all closed {s:0} s after the last open" : $"{open} still open")}; RSS {Mib(closedKib)}");
+        Console.WriteLine($"{name}: {(closedAfter is { } s ? $"all closed {s:0} s after the all-open measurement" : $"{open} still open")}; RSS {Mib(closedKib)}");
         return new Result(name, start, warmKib, warmOpen, openKib, perNode.Sum(), perNode, openSeconds, closedAfter, open, closedKib);
     }
 

@@ -35,7 +35,7 @@ internal static class ClusterDrainCommand
             using var server = context.Server();
             if (!await server.DrainNodeAsync(node, cancellationToken))
                 throw new CommandFailure($"No active node named '{node}' in the cluster (atoll cluster nodes lists them).");
-            context.Note($"Node {node} is draining.");
+            if (context.Value(wait)) context.Note($"Node {node} is draining; waiting until it has left the cluster (at most {limit} s).");
             double? seconds = context.Value(wait) ? await WaitUntilGoneAsync(context, server, node, TimeSpan.FromSeconds(limit), cancellationToken) : null;
             if (context.Json)
                 context.WriteJson(json =>
