@@ -33,10 +33,11 @@ internal static class ClusterDrainCommand
                 return ExitCodes.Failed;
             }
             using var server = context.Server();
+            var clock = Stopwatch.StartNew(); // the drain request itself returns only once the node has closed its databases
             if (!await server.DrainNodeAsync(node, cancellationToken))
                 throw new CommandFailure($"No active node named '{node}' in the cluster (atoll cluster nodes lists them).");
             if (context.Value(wait)) context.Note($"Node {node} is draining; waiting until it has left the cluster (at most {limit} s).");
-            double? seconds = context.Value(wait) ? await WaitUntilGoneAsync(context, server, node, TimeSpan.FromSeconds(limit), cancellationToken) : null;
+            double? seconds = context.Value(wait) ? await WaitUntilGoneAsync(context, server, node, clock, TimeSpan.FromSeconds(limit), cancellationToken) : null;
             if (context.Json)
                 context.WriteJson(json =>
                 {
@@ -53,10 +54,10 @@ internal static class ClusterDrainCommand
         return command;
     }
 
-    /// <summary>Polls the node list until <paramref name="node"/> is no longer in it; returns the seconds waited.</summary>
-    static async Task<double> WaitUntilGoneAsync(CliContext context, AtollServerApi server, string node, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Polls the node list until <paramref name="node"/> is no longer in it; returns the seconds since the drain was asked.</summary>
+    static async Task<double> WaitUntilGoneAsync(CliContext context, AtollServerApi server, string node, Stopwatch clock, TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
         string? lastStatus = null;
         while (true)
         {
