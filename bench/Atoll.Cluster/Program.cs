@@ -8,106 +8,95 @@
 // reads there with the write's bookmark (that node's replica answers once it has applied the write). Baselines in the
 // same run: the same read with no session through the primary's node, and through the WEUR node (a call to the primary).
 //
+// Or: ... -- throughput [rounds=5] [seconds=10] [databases=200] [clients=32]: aggregate requests/s over many databases,
+// a single node (default settings), a 1-node cluster and a 3-node cluster, all in the same run (AggregateThroughput.cs).
+//
+// Or: ... -- idle-cost [databases=2000] [idleSeconds=300] [clients=64]: memory per open, idle database on a 3-node cluster
+// vs a single node (default settings), and whether the idle timeout closes them (IdleDatabaseCost.cs).
+//
 // Needs Debian's postgresql (scripts/postgres.sh installs it) and s3rver (scripts/compat-install.sh).
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Atoll.Bench;
+using Atoll.Cluster;
 
-var replicaLag = args.Length > 0 && args[0] == "replica-lag";
-if (replicaLag) args = args[1..];
-var kills = args.Length > 0 ? int.Parse(args[0]) : replicaLag ? 300 : 10; // probes, in replica-lag
-var writes = args.Length > 1 ? int.Parse(args[1]) : replicaLag ? 2 : 300; // writers, in replica-lag
-var repo = FindRepo();
-var work = Directory.CreateTempSubdirectory("atoll-cluster-bench-").FullName;
-var pgDir = Directory.CreateTempSubdirectory("atoll-pg-").FullName; // its own: PostgreSQL runs as the postgres user
-var pgPort = FreePort();
-var started = new List<Process>();
+var mode = args.Length > 0 && !char.IsDigit(args[0][0]) ? args[0] : "failover";
+if (mode != "failover") args = args[1..];
+int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index]) : fallback;
+switch (mode)
+{
+    case "throughput": await AggregateThroughput.RunAsync(Arg(0, 5), Arg(1, 10), Arg(2, 200), Arg(3, 32)); return;
+    case "idle-cost": await IdleDatabaseCost.RunAsync(Arg(0, 2000), Arg(1, 300), Arg(2, 64)); return;
+    case "replica-lag" or "failover": break;
+    default: throw new ArgumentException($"unknown mode '{mode}': failover (the default), replica-lag, throughput or idle-cost");
+}
+var replicaLag = mode == "replica-lag";
+var kills = Arg(0, replicaLag ? 300 : 10); // probes, in replica-lag
+var writes = Arg(1, replicaLag ? 2 : 300); // writers, in replica-lag
+await using var rig = await ClusterRig.StartAsync();
+var cluster = await rig.NewClusterAsync("bench");
 BenchServer?[] nodes = new BenchServer?[3];
 string[] regions = ["WNAM", "WEUR", "APAC"];
-try
+string[] replication = [.. regions.Select((r, i) => $"--Atoll:Replication:Regions:{i}={r}"), "--Atoll:Replication:BookmarkWait=00:00:10"];
+Task<BenchServer> StartNode(int i) => rig.StartNodeAsync(cluster, $"node{i + 1}", regions[i], 64, replication);
+nodes[0] = await StartNode(0);
+nodes[1] = await StartNode(1);
+nodes[2] = await StartNode(2);
+await ClusterRig.WaitActiveAsync(nodes[0]!, 3);
+if (replicaLag)
 {
-    var pgPid = int.Parse(Run("bash", Path.Combine(repo, "scripts/postgres.sh"), "start", pgDir, pgPort.ToString()).Trim().Split('\n')[^1]);
-    var s3 = StartS3rver(Path.Combine(work, "s3"));
-    started.Add(s3.Process);
-    string[] settings =
-    [
-        "--Atoll:Cluster:Enabled=true", $"--Atoll:Cluster:PostgresConnectionString=Host=127.0.0.1;Port={pgPort};Username=postgres;Database=postgres",
-        "--Atoll:ObjectStore:Kind=S3", $"--Atoll:ObjectStore:ServiceUrl=http://127.0.0.1:{s3.Port}", "--Atoll:ObjectStore:Bucket=atoll",
-        "--Atoll:ObjectStore:AccessKey=S3RVER", "--Atoll:ObjectStore:SecretKey=S3RVER",
-        .. regions.Select((r, i) => $"--Atoll:Replication:Regions:{i}={r}"), "--Atoll:Replication:BookmarkWait=00:00:10",
-    ];
-    var token = "bench_" + Guid.NewGuid().ToString("N");
-    async Task<BenchServer> StartNode(int i) => await BenchServer.StartAsync($"cluster{i}", token, 64, TimeSpan.FromMinutes(2),
-        [.. settings, $"--Atoll:Cluster:NodeName=node{i + 1}", $"--Atoll:Cluster:Region={regions[i]}"]);
-    nodes[0] = await StartNode(0);
-    nodes[1] = await StartNode(1);
-    nodes[2] = await StartNode(2);
-    await WaitActive(nodes[0]!, 3);
-    if (replicaLag)
-    {
-        await ReplicaLag(nodes[0]!, nodes[1]!, kills, writes);
-        return;
-    }
+    await ReplicaLag(nodes[0]!, nodes[1]!, kills, writes);
+    return;
+}
 
-    // Write latency: sequential single-row inserts, each acknowledged once its entry is in the shared store (cluster) or
-    // synced locally (one node, default settings); the client talks to the first node, wherever the owner is.
-    var cluster = await WriteLatencies(nodes[0]!, "cluster", writes);
-    double[] single;
-    using (var alone = await BenchServer.StartAsync("single", 64, TimeSpan.FromMinutes(2)))
-        single = await WriteLatencies(alone, "single", writes);
+// Write latency: sequential single-row inserts, each acknowledged once its entry is in the shared store (cluster) or
+// synced locally (one node, default settings); the client talks to the first node, wherever the owner is.
+var clustered = await WriteLatencies(nodes[0]!, "cluster", writes);
+double[] single;
+using (var alone = await BenchServer.StartAsync("single", 64, TimeSpan.FromMinutes(2)))
+    single = await WriteLatencies(alone, "single", writes);
 
-    // Failover: a database on some node other than the one asked; SIGKILL its owner; time until a read through the
-    // asking node answers again; a fresh node takes the killed one's place before the next round.
-    var failovers = new List<double>();
-    for (var k = 0; k < kills; k++)
+// Failover: a database on some node other than the one asked; SIGKILL its owner; time until a read through the
+// asking node answers again; a fresh node takes the killed one's place before the next round.
+var failovers = new List<double>();
+for (var k = 0; k < kills; k++)
+{
+    var front = nodes[k % 3]!;
+    var uuid = await front.CreateDatabaseAsync($"failover-{k}-{Guid.NewGuid():N}"[..30]);
+    await front.QueryAsync(uuid, "CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+    var owner = await OwnerOf(front, uuid);
+    var ownerIndex = int.Parse(owner[4..]) - 1;
+    if (nodes[ownerIndex] == front) { k--; continue; } // the asking node owns it: pick another database
+    var clock = Stopwatch.StartNew();
+    rig.Kill(nodes[ownerIndex]!);
+    nodes[ownerIndex] = null;
+    while (true)
     {
-        var front = nodes[k % 3]!;
-        var uuid = await Create(front, $"failover-{k}-{Guid.NewGuid():N}"[..30]);
-        await Query(front, uuid, "CREATE TABLE t(x); INSERT INTO t VALUES (1)");
-        var owner = await OwnerOf(front, uuid);
-        var ownerIndex = int.Parse(owner[4..]) - 1;
-        if (nodes[ownerIndex] == front) { k--; continue; } // the asking node owns it: pick another database
-        var clock = Stopwatch.StartNew();
-        nodes[ownerIndex]!.Dispose();
-        nodes[ownerIndex] = null;
-        while (true)
+        try
         {
-            try
-            {
-                using var response = await front.Http.PostAsJsonAsync($"{front.Databases}/{uuid}/query", new { sql = "SELECT x FROM t" });
-                if (response.IsSuccessStatusCode) break;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { }
-            await Task.Delay(20);
+            using var response = await front.Http.PostAsJsonAsync($"{front.Databases}/{uuid}/query", new { sql = "SELECT x FROM t" });
+            if (response.IsSuccessStatusCode) break;
         }
-        failovers.Add(clock.Elapsed.TotalMilliseconds);
-        Console.WriteLine($"kill {k + 1}: {owner} owned it; answered again through {k % 3 + 1} after {clock.Elapsed.TotalMilliseconds:0} ms");
-        nodes[ownerIndex] = await StartNode(ownerIndex);
-        await WaitActive(front, 3);
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { }
+        await Task.Delay(20);
     }
+    failovers.Add(clock.Elapsed.TotalMilliseconds);
+    Console.WriteLine($"kill {k + 1}: {owner} owned it; answered again through {k % 3 + 1} after {clock.Elapsed.TotalMilliseconds:0} ms");
+    nodes[ownerIndex] = await StartNode(ownerIndex);
+    await ClusterRig.WaitActiveAsync(front, 3);
+}
 
-    Console.WriteLine();
-    Console.WriteLine($"write latency, {writes} sequential inserts (ms): single p50 {P(single, 50):0.00} p99 {P(single, 99):0.00}; " +
-        $"cluster p50 {P(cluster, 50):0.00} p99 {P(cluster, 99):0.00}; ratio p50 {P(cluster, 50) / P(single, 50):0.0}x p99 {P(cluster, 99) / P(single, 99):0.0}x");
-    Console.WriteLine($"failover over {failovers.Count} kills (ms): p50 {P([.. failovers], 50):0} p99 {P([.. failovers], 99):0} max {failovers.Max():0}");
-    Run("bash", Path.Combine(repo, "scripts/postgres.sh"), "stop", pgDir);
-    try { Process.GetProcessById(pgPid).Kill(); } catch (ArgumentException) { }
-}
-finally
-{
-    foreach (var node in nodes) node?.Dispose();
-    foreach (var process in started) { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
-    try { Run("bash", Path.Combine(repo, "scripts/postgres.sh"), "stop", pgDir); } catch (InvalidOperationException) { }
-    foreach (var dir in new[] { work, pgDir })
-        try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-}
+Console.WriteLine();
+Console.WriteLine($"write latency, {writes} sequential inserts (ms): single p50 {P(single, 50):0.00} p99 {P(single, 99):0.00}; " +
+    $"cluster p50 {P(clustered, 50):0.00} p99 {P(clustered, 99):0.00}; ratio p50 {P(clustered, 50) / P(single, 50):0.0}x p99 {P(clustered, 99) / P(single, 99):0.0}x");
+Console.WriteLine($"failover over {failovers.Count} kills (ms): p50 {P([.. failovers], 50):0} p99 {P([.. failovers], 99):0} max {failovers.Max():0}");
 
 static async Task ReplicaLag(BenchServer primaryNode, BenchServer replicaNode, int probes, int writers)
 {
     using var created = await primaryNode.Http.PostAsJsonAsync(primaryNode.Databases, new { name = "replica-lag", primary_location_hint = "wnam" });
     var uuid = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetProperty("uuid").GetString()!;
-    await Query(primaryNode, uuid, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+    await primaryNode.QueryAsync(uuid, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
     using (var patch = await primaryNode.Http.PatchAsJsonAsync($"{primaryNode.Databases}/{uuid}", new { read_replication = new { mode = "auto" } }))
         patch.EnsureSuccessStatusCode();
     const string insert = "INSERT INTO t(v) VALUES ('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')", read = "SELECT count(*) AS n FROM t";
@@ -117,7 +106,7 @@ static async Task ReplicaLag(BenchServer primaryNode, BenchServer replicaNode, i
     long written = 0;
     var load = Enumerable.Range(0, writers).Select(async _ =>
     {
-        while (!stop.IsCancellationRequested) { await Query(primaryNode, uuid, insert); Interlocked.Increment(ref written); }
+        while (!stop.IsCancellationRequested) { await primaryNode.QueryAsync(uuid, insert); Interlocked.Increment(ref written); }
     }).ToArray();
     var replica = new double[probes];
     var primaryHere = new double[probes];
@@ -162,91 +151,21 @@ static async Task<(bool ByPrimary, string? Bookmark)> Session(BenchServer server
 
 static async Task<double[]> WriteLatencies(BenchServer server, string name, int count)
 {
-    var uuid = await Create(server, $"latency-{name}-{Guid.NewGuid():N}"[..30]);
-    await Query(server, uuid, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
-    for (var i = 0; i < 20; i++) await Query(server, uuid, "INSERT INTO t(v) VALUES ('warm')");
+    var uuid = await server.CreateDatabaseAsync($"latency-{name}-{Guid.NewGuid():N}"[..30]);
+    await server.QueryAsync(uuid, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+    for (var i = 0; i < 20; i++) await server.QueryAsync(uuid, "INSERT INTO t(v) VALUES ('warm')");
     var times = new double[count];
     for (var i = 0; i < count; i++)
     {
         var clock = Stopwatch.StartNew();
-        await Query(server, uuid, "INSERT INTO t(v) VALUES ('x')");
+        await server.QueryAsync(uuid, "INSERT INTO t(v) VALUES ('x')");
         times[i] = clock.Elapsed.TotalMilliseconds;
     }
     return times;
 }
 
-static async Task<string> Create(BenchServer server, string name)
-{
-    using var response = await server.Http.PostAsJsonAsync(server.Databases, new { name });
-    var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-    return response.IsSuccessStatusCode ? body.GetProperty("result").GetProperty("uuid").GetString()! : throw new InvalidOperationException(body.ToString());
-}
-
-static async Task Query(BenchServer server, string uuid, string sql)
-{
-    using var response = await server.Http.PostAsJsonAsync($"{server.Databases}/{uuid}/query", new { sql });
-    if (!response.IsSuccessStatusCode) throw new InvalidOperationException(await response.Content.ReadAsStringAsync());
-}
-
 static async Task<string> OwnerOf(BenchServer server, string uuid)
-{
-    var nodes = await server.Http.GetFromJsonAsync<JsonElement>("/client/v4/cluster/nodes");
-    return nodes.GetProperty("result").EnumerateArray()
+    => (await ClusterRig.NodesAsync(server))
         .First(n => n.GetProperty("databases").EnumerateArray().Any(d => d.GetString() == uuid)).GetProperty("name").GetString()!;
-}
 
-static async Task WaitActive(BenchServer server, int count)
-{
-    for (var i = 0; i < 600; i++)
-    {
-        var nodes = await server.Http.GetFromJsonAsync<JsonElement>("/client/v4/cluster/nodes");
-        if (nodes.GetProperty("result").EnumerateArray().Count(n => n.GetProperty("status").GetString() == "active") == count) return;
-        await Task.Delay(200);
-    }
-    throw new InvalidOperationException($"the cluster did not reach {count} active nodes");
-}
-
-static double P(double[] values, int percentile)
-{
-    var sorted = values.Order().ToArray();
-    return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1)];
-}
-
-static (Process Process, int Port) StartS3rver(string directory)
-{
-    var root = FindRepo();
-    var start = new ProcessStartInfo("node", ["--openssl-legacy-provider", "lib/s3rver-main.mjs", "--port", "0", "--dir", directory, "--bucket", "atoll"])
-    {
-        WorkingDirectory = Path.Combine(root, "tests/compat"),
-        RedirectStandardInput = true, // s3rver exits when this pipe closes
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-    };
-    var process = Process.Start(start)!;
-    while (process.StandardOutput.ReadLine() is { } line)
-        if (line.StartsWith("s3rver listening on ", StringComparison.Ordinal)) return (process, int.Parse(line[20..]));
-    throw new InvalidOperationException("s3rver did not start: " + process.StandardError.ReadToEnd());
-}
-
-static string Run(string file, params string[] arguments)
-{
-    using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-    var output = process.StandardOutput.ReadToEnd();
-    var error = process.StandardError.ReadToEnd();
-    process.WaitForExit();
-    return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} {string.Join(' ', arguments)}: {error}");
-}
-
-static int FreePort()
-{
-    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-    listener.Start();
-    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-}
-
-static string FindRepo()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "Atoll.slnx"))) return dir.FullName;
-    throw new InvalidOperationException("Atoll.slnx not found");
-}
+static double P(double[] values, int percentile) => Percentile.Of(values, percentile);

@@ -27,7 +27,7 @@ Console.WriteLine($"load at start: {File.ReadAllText("/proc/loadavg").Trim()}");
 
 using var server = await BenchServer.StartAsync("idle", clients, TimeSpan.FromMinutes(5), $"--Atoll:IdleTimeout={idle:c}");
 var http = server.Http;
-var startRss = Rss(server.Pid);
+var startRss = server.ResidentKib;
 const string note = """{"sql":"CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes(body) VALUES ('hello')"}""";
 const string read = """{"sql":"SELECT body FROM notes WHERE id = 1"}""";
 
@@ -52,13 +52,13 @@ var clock = Stopwatch.StartNew();
 var tenants = await CreateAll("tenant", count);
 var createRate = count / clock.Elapsed.TotalSeconds;
 await Task.Delay(2000);
-var catalogedRss = Rss(server.Pid);
+var catalogedRss = server.ResidentKib;
 
 // 2. One write each.
 clock.Restart();
 await ForAll(tenants[..written], uuid => Post($"{server.Databases}/{uuid}/query", note));
 var writeRate = written / clock.Elapsed.TotalSeconds;
-var activeRss = Rss(server.Pid);
+var activeRss = server.ResidentKib;
 var activeFiles = OpenDatabaseFiles();
 
 // 3. Idle.
@@ -155,14 +155,14 @@ async Task<(long Rss, TimeSpan Waited)> SettledWhenIdle()
 {
     var waited = Stopwatch.StartNew();
     while (OpenDatabaseFiles() > 0 && waited.Elapsed < idle * 20) await Task.Delay(1000);
-    var (lowest, since) = (Rss(server.Pid), Stopwatch.StartNew());
+    var (lowest, since) = (server.ResidentKib, Stopwatch.StartNew());
     while (since.Elapsed < TimeSpan.FromSeconds(15) && waited.Elapsed < idle * 30)
     {
         await Task.Delay(1000);
-        var rss = Rss(server.Pid);
+        var rss = server.ResidentKib;
         if (rss < lowest - 1024) (lowest, since) = (rss, Stopwatch.StartNew());
     }
-    return (Rss(server.Pid), waited.Elapsed);
+    return (server.ResidentKib, waited.Elapsed);
 }
 
 int OpenDatabaseFiles()
@@ -179,9 +179,6 @@ int OpenDatabaseFiles()
     }
     return open;
 }
-
-static long Rss(int pid) => File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
-    .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])).Single();
 
 // Resident KiB by kind of mapping: anonymous (the GC heap, glibc's thread arenas, stacks), [heap] (glibc's main arena),
 // code and other files.

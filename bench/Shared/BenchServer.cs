@@ -40,6 +40,25 @@ public sealed class BenchServer : IDisposable
     /// <summary>The account's databases collection, <c>/client/v4/accounts/{id}/d1/database</c>.</summary>
     public string Databases => $"/client/v4/accounts/{AccountId}/d1/database";
 
+    /// <summary>The process's resident memory now (VmRSS in <c>/proc/&lt;pid&gt;/status</c>), in KiB.</summary>
+    public long ResidentKib => File.ReadLines($"/proc/{Pid}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+        .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])).Single();
+
+    /// <summary>Creates a database; returns its uuid.</summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        using var response = await Http.PostAsJsonAsync(Databases, new { name });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return response.IsSuccessStatusCode ? body.GetProperty("result").GetProperty("uuid").GetString()! : throw new InvalidOperationException(body.ToString());
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on the database (<c>POST …/query</c>); throws with the answer when it fails.</summary>
+    public async Task QueryAsync(string uuid, string sql)
+    {
+        using var response = await Http.PostAsJsonAsync($"{Databases}/{uuid}/query", new { sql });
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException(await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>Starts the server with <paramref name="settings"/> (e.g. <c>--Atoll:Engine:ReaderCount=4</c>) and waits until it serves.</summary>
     public static Task<BenchServer> StartAsync(string name, int maxConnections, TimeSpan timeout, params string[] settings)
         => StartAsync(name, "bench_" + Guid.NewGuid().ToString("N"), maxConnections, timeout, settings);
@@ -103,7 +122,8 @@ public sealed class BenchServer : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    static string FindRepo()
+    /// <summary>The repository's root (where Atoll.slnx is).</summary>
+    public static string FindRepo()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Atoll.slnx"))) return dir.FullName;

@@ -13,6 +13,9 @@ namespace Atoll.Cli.Tests;
 public sealed class CliServer : IAsyncLifetime
 {
     public const string AdminToken = "cli-tests-admin-token-0123456789";
+
+    /// <summary>The node's name and region, so that <c>atoll cluster nodes</c> has something other than defaults to show.</summary>
+    public const string NodeName = "cli-node", Region = "WEUR";
     readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "atoll-cli-server-" + Guid.NewGuid().ToString("N"));
     WebApplication? _app;
 
@@ -22,7 +25,8 @@ public sealed class CliServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = AtollApp.Build(["--urls", "http://127.0.0.1:0", "--data-dir", _dataDirectory, "--admin-token", AdminToken]);
+        _app = AtollApp.Build(["--urls", "http://127.0.0.1:0", "--data-dir", _dataDirectory, "--admin-token", AdminToken,
+            "--Atoll:Node=" + NodeName, "--Atoll:Region=" + Region]);
         await _app.StartAsync(TestContext.Current.CancellationToken);
         Url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var server = D1Client.OpenServer(new AtollAdminOptions { Mode = AtollMode.Remote, Url = Url, ApiToken = AdminToken });

@@ -9,7 +9,7 @@ internal static class AtollCommandLine
     public static RootCommand Build(CliConsole console)
     {
         var globals = new GlobalOptions();
-        var root = new RootCommand("atoll: run an Atoll server and manage its D1 databases, tokens and accounts.")
+        var root = new RootCommand("atoll: run an Atoll server and manage its D1 databases, tokens, accounts and cluster nodes.")
         {
             globals.Json, globals.Profile, globals.Verbose,
             LoginCommand.Create(console, globals),
@@ -18,6 +18,7 @@ internal static class AtollCommandLine
             D1Command.Create(console, globals),
             TokensCommand.Create(console, globals),
             AccountsCommand.Create(console, globals),
+            ClusterCommand.Create(console, globals),
         };
         return root;
     }

@@ -16,6 +16,8 @@ namespace Atoll.Client.Admin;
 public sealed class AtollServerApi : IDisposable
 {
     static readonly TimeSpan PollDelay = TimeSpan.FromMilliseconds(200);
+    const string NodesPath = "client/v4/cluster/nodes";
+    const int NotFoundCode = 7404;
     readonly RemoteConnection _connection;
     readonly RemoteAdmin _admin;
 
@@ -101,6 +103,29 @@ public sealed class AtollServerApi : IDisposable
         var path = $"{await TokensPathAsync(cancellationToken).ConfigureAwait(false)}/{Uri.EscapeDataString(tokenId)}";
         var response = await _connection.SendAsync(HttpMethod.Delete, path, null, retry: false, cancellationToken).ConfigureAwait(false);
         if (response.Status == 404) return false;
+        Envelope.ReadResult(response, _connection.Source);
+        return true;
+    }
+
+    /// <summary>The nodes of the server's cluster that have not left (a single node lists itself), with the databases open on each.</summary>
+    /// <exception cref="D1Exception">The token is not the admin token (403), or the server could not be reached.</exception>
+    public async Task<IReadOnlyList<AtollNode>> ListNodesAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await GetResultAsync(NodesPath, cancellationToken).ConfigureAwait(false);
+        return [.. result.EnumerateArray().Select(ToNode)];
+    }
+
+    /// <summary>
+    /// Starts draining the node named <paramref name="name"/>: it closes its databases (they open on other nodes), leaves the
+    /// cluster and exits. Returns once the drain has started; false when no active node has that name.
+    /// </summary>
+    /// <exception cref="D1Exception">The token is not the admin token (403), or the server could not be reached.</exception>
+    public async Task<bool> DrainNodeAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var response = await _connection.SendAsync(HttpMethod.Post, $"{NodesPath}/{Uri.EscapeDataString(name)}/drain", null, retry: false, cancellationToken)
+            .ConfigureAwait(false);
+        if (response.Status == 404 && Envelope.TryReadError(response.Body).Code == NotFoundCode) return false;
         Envelope.ReadResult(response, _connection.Source);
         return true;
     }
@@ -337,6 +362,11 @@ public sealed class AtollServerApi : IDisposable
         => new(item.GetProperty("id").GetString()!, item.GetProperty("name").GetString()!, item.GetProperty("permission").GetString()!,
             item.TryGetProperty("databases", out var list) && list.ValueKind == JsonValueKind.Array ? [.. list.EnumerateArray().Select(d => d.GetString()!)] : null,
             Instant(item, "issued_on"), item.TryGetProperty("value", out var value) ? value.GetString() : null);
+
+    static AtollNode ToNode(JsonElement item)
+        => new(item.GetProperty("name").GetString()!, item.GetProperty("region").GetString() ?? "", item.GetProperty("address").GetString() ?? "",
+            item.GetProperty("status").GetString() ?? "", Instant(item, "started_at"),
+            item.TryGetProperty("databases", out var list) && list.ValueKind == JsonValueKind.Array ? [.. list.EnumerateArray().Select(d => d.GetString()!)] : null);
 
     /// <inheritdoc/>
     public void Dispose() => _connection.Dispose();
