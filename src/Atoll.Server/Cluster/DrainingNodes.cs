@@ -10,6 +10,7 @@ public sealed class DrainingNodes
 {
     readonly ConcurrentDictionary<SiloAddress, byte> _silos = new();
     volatile bool _leaving;
+    long _lastStepAside; // Environment.TickCount64 of the last activation that stepped aside
 
     /// <summary>Marks <paramref name="silo"/> as leaving (it restarts under a new address, so the mark never needs removing).</summary>
     public void Add(SiloAddress silo) => _silos.TryAdd(silo, 0);
@@ -31,4 +32,17 @@ public sealed class DrainingNodes
     /// be running when the node stops (their outcome unknown to the sender).
     /// </summary>
     public bool StepsAside => _leaving;
+
+    /// <summary>An activation stepped aside: another node still routes requests here.</summary>
+    public void SteppedAside() => Interlocked.Exchange(ref _lastStepAside, Environment.TickCount64);
+
+    /// <summary>How long since an activation last stepped aside (since ever: <see cref="TimeSpan.MaxValue"/>).</summary>
+    public TimeSpan SinceLastStepAside
+    {
+        get
+        {
+            var last = Interlocked.Read(ref _lastStepAside);
+            return last == 0 ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(Environment.TickCount64 - last);
+        }
+    }
 }
