@@ -39,17 +39,7 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
         // Stepping aside first: a request the others still place here before they hear of the drain is forwarded unrun.
         draining.Add(local.SiloAddress);
         draining.Leave();
-        await Task.WhenAll(others.Select(async silo =>
-        {
-            try
-            {
-                await grains.GetGrain<INodeGrain>(NodeGrain.KeyOf(silo)).Avoid(local.SiloAddress).WaitAsync(TimeSpan.FromSeconds(10));
-            }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Could not tell node {Silo} that this one is leaving", silo); // it is going away too
-            }
-        }));
+        await TellAsync(others, node => node.Avoid(local.SiloAddress));
         await CloseAllAsync();
         var lingering = System.Diagnostics.Stopwatch.StartNew();
         await Task.Delay(MinLinger);
@@ -58,8 +48,25 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
         {
             await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
-        logger.LogWarning("Handed over after lingering {Seconds:F1} s; {Open} databases still open here", lingering.Elapsed.TotalSeconds, open.Uuids.Count);
+        var left = open.Uuids.Count;
+        logger.LogWarning("Handed over after lingering {Seconds:F1} s; {Open} databases still open here", lingering.Elapsed.TotalSeconds, left);
+        // Nothing runs here any more: a request the others still send here as the node stops is lost unrun, so they
+        // may retry it on the next owner, writes included (FailoverRetry).
+        if (left == 0) await TellAsync(others, node => node.Emptied(local.SiloAddress));
     }
+
+    /// <summary>Tells every node in <paramref name="silos"/> something about this one; one that does not answer is going away too.</summary>
+    Task TellAsync(SiloAddress[] silos, Func<INodeGrain, Task> tell) => Task.WhenAll(silos.Select(async silo =>
+    {
+        try
+        {
+            await tell(grains.GetGrain<INodeGrain>(NodeGrain.KeyOf(silo))).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not tell node {Silo} that this one is leaving", silo);
+        }
+    }));
 
     Task CloseAllAsync() => Task.WhenAll(open.Uuids.Select(async uuid =>
     {
