@@ -43,7 +43,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         // A database with read_replication auto gets a replica on the node of each region but its primary's.
         .. Regions.Select((r, i) => $"--Atoll:Replication:Regions:{i}={r}"),
         "--Atoll:Replication:BookmarkWait=00:00:05",
-        "--Logging:Console:TimestampFormat=HH:mm:ss.fff ", // a failure's logs from three nodes can be put in order
+        "--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ", // a failure's logs from three nodes can be put in order
         .. _s3!.ServerArgs(waitForUpload: true, uploadTimeout: TimeSpan.FromSeconds(30)),
     ];
 

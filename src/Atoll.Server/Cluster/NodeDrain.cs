@@ -14,8 +14,12 @@ namespace Atoll.Server.Cluster;
 public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, IClusterMembershipService membership, DrainingNodes draining,
     OpenDatabases open, DatabaseGrains databases, ILogger<NodeDrain> logger) : IHostedLifecycleService
 {
-    /// <summary>How long the node keeps forwarding after its databases closed: other nodes' stale routes die out meanwhile.</summary>
-    static readonly TimeSpan Linger = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long the node keeps forwarding after its databases closed, while other nodes' stale routes die out: at least
+    /// <see cref="MinLinger"/>, then until no request has come here on one for <see cref="Quiet"/> and every database here
+    /// has closed, but no longer than <see cref="MaxLinger"/> (SIGTERM's whole stop has <c>Atoll:ShutdownTimeout</c>, 30 s).
+    /// </summary>
+    static readonly TimeSpan MinLinger = TimeSpan.FromSeconds(5), Quiet = TimeSpan.FromSeconds(3), MaxLinger = TimeSpan.FromSeconds(20);
 
     readonly Lock _gate = new();
     Task? _leaving;
@@ -32,24 +36,37 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
             .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress)).Select(m => m.SiloAddress).ToArray();
         if (others.Length == 0) return;
         logger.LogWarning("Leaving the cluster: handing this node's databases over to {Nodes} other nodes", others.Length);
+        // Stepping aside first: a request the others still place here before they hear of the drain is forwarded unrun.
         draining.Add(local.SiloAddress);
-        await Task.WhenAll(others.Select(async silo =>
-        {
-            try
-            {
-                await grains.GetGrain<INodeGrain>(NodeGrain.KeyOf(silo)).Avoid(local.SiloAddress).WaitAsync(TimeSpan.FromSeconds(10));
-            }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Could not tell node {Silo} that this one is leaving", silo); // it is going away too
-            }
-        }));
         draining.Leave();
+        await TellAsync(others, node => node.Avoid(local.SiloAddress));
         await CloseAllAsync();
-        await Task.Delay(Linger);
-        await CloseAllAsync(); // anything that opened before the others heard of the drain
-        logger.LogWarning("Handed over; {Open} databases still open here", open.Uuids.Count);
+        var lingering = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(MinLinger);
+        await CloseAllAsync(); // anything that opened before the step-aside mark was set
+        while (lingering.Elapsed < MaxLinger && (draining.SinceLastStepAside < Quiet || open.Uuids.Count > 0))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+        var left = open.Uuids.Count;
+        logger.LogWarning("Handed over after lingering {Seconds:F1} s; {Open} databases still open here", lingering.Elapsed.TotalSeconds, left);
+        // Nothing runs here any more: a request the others still send here as the node stops is lost unrun, so they
+        // may retry it on the next owner, writes included (FailoverRetry).
+        if (left == 0) await TellAsync(others, node => node.Emptied(local.SiloAddress));
     }
+
+    /// <summary>Tells every node in <paramref name="silos"/> something about this one; one that does not answer is going away too.</summary>
+    Task TellAsync(SiloAddress[] silos, Func<INodeGrain, Task> tell) => Task.WhenAll(silos.Select(async silo =>
+    {
+        try
+        {
+            await tell(grains.GetGrain<INodeGrain>(NodeGrain.KeyOf(silo))).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not tell node {Silo} that this one is leaving", silo);
+        }
+    }));
 
     Task CloseAllAsync() => Task.WhenAll(open.Uuids.Select(async uuid =>
     {

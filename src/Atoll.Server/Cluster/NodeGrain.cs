@@ -37,6 +37,12 @@ public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, NodeDr
         return Task.CompletedTask;
     }
 
+    public Task Emptied(SiloAddress silo)
+    {
+        draining.Emptied(silo);
+        return Task.CompletedTask;
+    }
+
     public async Task Drain()
     {
         logger.LogWarning("Draining this node on request");

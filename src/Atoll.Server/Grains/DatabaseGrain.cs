@@ -41,6 +41,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
     {
         if (draining.StepsAside)
         {
+            draining.SteppedAside();
             // This node is leaving: the requests waiting for this activation are forwarded to the next owner, unrun.
             DeactivateOnIdle();
             return;

@@ -47,6 +47,7 @@ public sealed class ReplicaGrain(DatabaseFiles files, ICatalog catalog, IOptions
     {
         if (draining.StepsAside)
         {
+            draining.SteppedAside();
             DeactivateOnIdle(); // leaving: a node of another region takes the replica
             return;
         }
