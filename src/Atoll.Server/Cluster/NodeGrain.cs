@@ -33,12 +33,14 @@ public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, NodeDr
 
     public Task Avoid(SiloAddress silo)
     {
+        logger.LogInformation("Node {Silo} is leaving: no database is placed there from now on", silo);
         draining.Add(silo);
         return Task.CompletedTask;
     }
 
     public Task Emptied(SiloAddress silo)
     {
+        logger.LogInformation("Node {Silo}, leaving, holds no database any more", silo);
         draining.Emptied(silo);
         return Task.CompletedTask;
     }
