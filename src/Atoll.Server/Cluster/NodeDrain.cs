@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Atoll.Server.Grains;
+using Orleans.Serialization.TypeSystem;
 using Atoll.Server.Hosting;
 
 namespace Atoll.Server.Cluster;
@@ -16,10 +18,14 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
 {
     /// <summary>
     /// How long the node keeps forwarding after its databases closed, while other nodes' stale routes die out: at least
-    /// <see cref="MinLinger"/>, then until no request has come here on one for <see cref="Quiet"/> and every database here
-    /// has closed, but no longer than <see cref="MaxLinger"/> (SIGTERM's whole stop has <c>Atoll:ShutdownTimeout</c>, 30 s).
+    /// <see cref="MinLinger"/>, then until for <see cref="Quiet"/> no request has come here on one and no database
+    /// activation has existed here, but no longer than <see cref="MaxLinger"/> (SIGTERM's whole stop has
+    /// <c>Atoll:ShutdownTimeout</c>, 30 s). Only a node that ends empty tells the others so.
     /// </summary>
     static readonly TimeSpan MinLinger = TimeSpan.FromSeconds(5), Quiet = TimeSpan.FromSeconds(3), MaxLinger = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long the node stays up after saying it is empty.</summary>
+    static readonly TimeSpan Tail = TimeSpan.FromSeconds(3);
 
     readonly Lock _gate = new();
     Task? _leaving;
@@ -41,19 +47,42 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
         draining.Leave();
         await TellAsync(others, node => node.Avoid(local.SiloAddress));
         await CloseAllAsync();
-        var lingering = System.Diagnostics.Stopwatch.StartNew();
+        var lingering = Stopwatch.StartNew();
         await Task.Delay(MinLinger);
         await CloseAllAsync(); // anything that opened before the step-aside mark was set
-        while (lingering.Elapsed < MaxLinger && (draining.SinceLastStepAside < Quiet || open.Uuids.Count > 0))
+        // Quiet means: no request came on a stale route (a step-aside) and no database activation exists here in any state
+        // — one being created, stepping aside or closing holds the requests sent to it until it is gone.
+        var busy = Stopwatch.StartNew();
+        while (lingering.Elapsed < MaxLinger)
         {
+            if (open.Uuids.Count > 0 || await DatabaseActivationsHereAsync() > 0) busy.Restart();
+            if (busy.Elapsed >= Quiet && draining.SinceLastStepAside >= Quiet) break;
             await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
-        var left = open.Uuids.Count;
-        logger.LogWarning("Handed over after lingering {Seconds:F1} s; {Open} databases still open here", lingering.Elapsed.TotalSeconds, left);
+        var left = open.Uuids.Count + await DatabaseActivationsHereAsync();
+        logger.LogWarning("Handed over after lingering {Seconds:F1} s; {Open} database activations still here", lingering.Elapsed.TotalSeconds, left);
         // Nothing runs here any more: a request the others still send here as the node stops is lost unrun, so they
         // may retry it on the next owner, writes included (FailoverRetry).
         if (left == 0) await TellAsync(others, node => node.Emptied(local.SiloAddress));
+        // Requests sent before that may still be on their way here (under load a message can take seconds between
+        // nodes): staying up a little longer forwards them instead of losing them with the node.
+        await Task.Delay(Tail);
     }
+
+    /// <summary>Database activations on this node in any state, as Orleans' catalog counts them (unknown: one).</summary>
+    async Task<int> DatabaseActivationsHereAsync()
+    {
+        try
+        {
+            return (await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics([DatabaseGrainType], [local.SiloAddress])).Length;
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            return 1;
+        }
+    }
+
+    static readonly string DatabaseGrainType = RuntimeTypeNameFormatter.Format(typeof(DatabaseGrain));
 
     /// <summary>Tells every node in <paramref name="silos"/> something about this one; one that does not answer is going away too.</summary>
     Task TellAsync(SiloAddress[] silos, Func<INodeGrain, Task> tell) => Task.WhenAll(silos.Select(async silo =>
