@@ -8,21 +8,12 @@ namespace Atoll.Server.Cluster;
 /// </summary>
 public sealed class DrainingNodes
 {
-    readonly ConcurrentDictionary<SiloAddress, long> _silos = new(); // a leaving node → when it said it holds nothing (0: not yet)
+    readonly ConcurrentDictionary<SiloAddress, byte> _silos = new();
     volatile bool _leaving;
     long _lastStepAside; // Environment.TickCount64 of the last activation that stepped aside
 
     /// <summary>Marks <paramref name="silo"/> as leaving (it restarts under a new address, so the mark never needs removing).</summary>
     public void Add(SiloAddress silo) => _silos.TryAdd(silo, 0);
-
-    /// <summary>
-    /// <paramref name="silo"/>, leaving, holds no database any more and opens none: from now on nothing sent to it runs
-    /// there (it is forwarded, or lost if it arrives as the node stops).
-    /// </summary>
-    public void Emptied(SiloAddress silo) => _silos[silo] = Environment.TickCount64;
-
-    /// <summary>True when <paramref name="silo"/> said it was empty before <paramref name="tick"/> (an <see cref="Environment.TickCount64"/>).</summary>
-    public bool EmptiedBefore(SiloAddress silo, long tick) => _silos.TryGetValue(silo, out var at) && at != 0 && at <= tick;
 
     /// <summary>True when <paramref name="silo"/> is leaving.</summary>
     public bool Contains(SiloAddress silo) => _silos.ContainsKey(silo);

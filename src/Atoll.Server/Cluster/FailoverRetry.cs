@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.RegularExpressions;
 using Atoll.Server.Api;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -10,27 +8,22 @@ namespace Atoll.Server.Cluster;
 /// <summary>
 /// Retries a grain call that failed because its node is going away, inside the cluster, so the client sees a delay
 /// rather than an error while Orleans moves the grain. Only when it is safe: a call that never left this node (it could
-/// not connect to the owner's node), or one that went unanswered by a drained node after it said it held nothing any more
-/// (<see cref="DrainingNodes.Emptied"/>: nothing runs there), is always retried; any other rejection, a node that died or a timeout may come after
+/// not connect to the owner's node) is always retried; any other rejection, a node that died or a timeout may come after
 /// the grain ran it — a silo that is stopping turns late answers into rejections — so those are retried only when the
 /// request cannot write. One node: nothing is retried (no failover). What is not retried (a write whose outcome is
 /// unknown, or a read after the retry window) is answered with D1's own retryable error, "Network connection lost.".
 /// </summary>
-public sealed partial class FailoverRetry
+public sealed class FailoverRetry
 {
     readonly bool _enabled;
-    readonly TimeSpan _window;
-    readonly DrainingNodes _draining;
     readonly ResiliencePipeline _mayWrite;
     readonly ResiliencePipeline _cannotWrite;
     readonly ILogger _logger;
 
     /// <summary>Builds the two policies from the cluster's retry window.</summary>
-    public FailoverRetry(IOptions<ClusterNodeOptions> options, DrainingNodes draining, ILogger<FailoverRetry> logger)
+    public FailoverRetry(IOptions<ClusterNodeOptions> options, ILogger<FailoverRetry> logger)
     {
         _logger = logger;
-        _draining = draining;
-        _window = options.Value.FailoverRetryWindow;
         if (!options.Value.Enabled)
         {
             _mayWrite = _cannotWrite = ResiliencePipeline.Empty;
@@ -45,23 +38,6 @@ public sealed partial class FailoverRetry
     static bool Unsent(Exception ex) => ex is OrleansMessageRejectionException { InnerException: Orleans.Runtime.Messaging.ConnectionFailedException };
 
     static bool MayHaveRun(Exception ex) => ex is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException;
-
-    /// <summary>The call went unanswered by a node that had said, before it was sent, that it holds no database any more.</summary>
-    bool SentToEmptied(Exception ex, long sentAt)
-        => ex is SiloUnavailableException && TargetSilo(ex.Message) is { } silo && _draining.EmptiedBefore(silo, sentAt);
-
-    /// <summary>
-    /// The silo a call was sent to, from Orleans' "The target silo became unavailable for message: … -&gt;[S&lt;ip&gt;:&lt;port&gt;:&lt;generation&gt; …"
-    /// (the exception carries no address of its own); null when the text is not of that form.
-    /// </summary>
-    internal static SiloAddress? TargetSilo(string message)
-        => Target().Match(message) is { Success: true } match && IPAddress.TryParse(match.Groups["ip"].Value, out var ip)
-            ? SiloAddress.New(ip, int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture),
-                int.Parse(match.Groups["generation"].Value, System.Globalization.CultureInfo.InvariantCulture))
-            : null;
-
-    [GeneratedRegex(@"->\[S\[?(?<ip>[0-9A-Fa-f.:]+?)\]?:(?<port>\d+):(?<generation>-?\d+) ")]
-    private static partial Regex Target();
 
     static ResiliencePipeline Build(TimeSpan window, Func<Exception, bool> retryable, ILogger logger)
     {
@@ -91,7 +67,6 @@ public sealed partial class FailoverRetry
     public async Task<T> RunAsync<T>(Func<bool> cannotWrite, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
     {
         if (!_enabled) return await call(cancellationToken);
-        var sentAt = Environment.TickCount64;
         try
         {
             try
@@ -105,11 +80,6 @@ public sealed partial class FailoverRetry
             catch (Exception ex) when (Unsent(ex))
             {
                 return await _mayWrite.ExecuteAsync(call, cancellationToken);
-            }
-            catch (Exception ex) when (SentToEmptied(ex, sentAt))
-            {
-                // Rare (a drained node's last moments): a pipeline of its own, whose test knows when this call was sent.
-                return await Build(_window, e => Unsent(e) || SentToEmptied(e, sentAt), _logger).ExecuteAsync(call, cancellationToken);
             }
         }
         catch (Exception ex) when (MayHaveRun(ex) && !cancellationToken.IsCancellationRequested)

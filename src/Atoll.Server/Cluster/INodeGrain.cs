@@ -14,10 +14,6 @@ public interface INodeGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("avoid")]
     Task Avoid(SiloAddress silo);
 
-    /// <summary><paramref name="silo"/>, leaving, holds no database and opens none: a call to it that goes unanswered never ran.</summary>
-    [AlwaysInterleave, Alias("emptied")]
-    Task Emptied(SiloAddress silo);
-
     /// <summary>Leaves the cluster gracefully (<see cref="NodeDrain"/>): hands every database over while it still answers, then stops taking HTTP requests, lets those in flight finish and exits.</summary>
     [AlwaysInterleave, Alias("drain")]
     Task Drain();

@@ -20,11 +20,11 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
     /// How long the node keeps forwarding after its databases closed, while other nodes' stale routes die out: at least
     /// <see cref="MinLinger"/>, then until for <see cref="Quiet"/> no request has come here on one and no database
     /// activation has existed here, but no longer than <see cref="MaxLinger"/> (SIGTERM's whole stop has
-    /// <c>Atoll:ShutdownTimeout</c>, 30 s). Only a node that ends empty tells the others so.
+    /// <c>Atoll:ShutdownTimeout</c>, 30 s).
     /// </summary>
     static readonly TimeSpan MinLinger = TimeSpan.FromSeconds(5), Quiet = TimeSpan.FromSeconds(3), MaxLinger = TimeSpan.FromSeconds(20);
 
-    /// <summary>How long the node stays up after saying it is empty.</summary>
+    /// <summary>How long the node stays up after lingering, before Kestrel and the silo stop.</summary>
     static readonly TimeSpan Tail = TimeSpan.FromSeconds(3);
 
     readonly Lock _gate = new();
@@ -61,11 +61,8 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
         }
         var left = open.Uuids.Count + await DatabaseActivationsHereAsync();
         logger.LogWarning("Handed over after lingering {Seconds:F1} s; {Open} database activations still here", lingering.Elapsed.TotalSeconds, left);
-        // Nothing runs here any more: a request the others still send here as the node stops is lost unrun, so they
-        // may retry it on the next owner, writes included (FailoverRetry).
-        if (left == 0) await TellAsync(others, node => node.Emptied(local.SiloAddress));
-        // Requests sent before that may still be on their way here (under load a message can take seconds between
-        // nodes): staying up a little longer forwards them instead of losing them with the node.
+        // Requests sent before the others heard of the drain may still be on their way here (under load a message can
+        // take seconds between nodes): staying up a little longer forwards them instead of losing them with the node.
         await Task.Delay(Tail);
     }
 

@@ -38,13 +38,6 @@ public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, NodeDr
         return Task.CompletedTask;
     }
 
-    public Task Emptied(SiloAddress silo)
-    {
-        logger.LogInformation("Node {Silo}, leaving, holds no database any more", silo);
-        draining.Emptied(silo);
-        return Task.CompletedTask;
-    }
-
     public async Task Drain()
     {
         logger.LogWarning("Draining this node on request");
