@@ -21,8 +21,12 @@ public sealed class DrainingNodes
     /// <summary>True when any node is leaving (the common case is none: placement then filters nothing).</summary>
     public bool Any => !_silos.IsEmpty;
 
-    /// <summary>This node is leaving and other nodes remain to take its databases.</summary>
-    public void Leave() => _leaving = true;
+    /// <summary>This node (<paramref name="self"/>) is leaving and other nodes remain to take its databases.</summary>
+    public void Leave(SiloAddress self)
+    {
+        Add(self);
+        _leaving = true;
+    }
 
     /// <summary>
     /// True on a node that is leaving: a database (or replica) activation there steps aside at once — it deactivates

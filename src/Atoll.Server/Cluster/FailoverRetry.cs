@@ -73,13 +73,9 @@ public sealed class FailoverRetry
             {
                 return await call(cancellationToken);
             }
-            catch (Exception ex) when (MayHaveRun(ex) && cannotWrite())
+            catch (Exception ex) when (Unsent(ex) || (MayHaveRun(ex) && cannotWrite()))
             {
-                return await _cannotWrite.ExecuteAsync(call, cancellationToken);
-            }
-            catch (Exception ex) when (Unsent(ex))
-            {
-                return await _mayWrite.ExecuteAsync(call, cancellationToken);
+                return await (Unsent(ex) && !cannotWrite() ? _mayWrite : _cannotWrite).ExecuteAsync(call, cancellationToken);
             }
         }
         catch (Exception ex) when (MayHaveRun(ex) && !cancellationToken.IsCancellationRequested)

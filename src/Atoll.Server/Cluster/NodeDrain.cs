@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Atoll.Server.Grains;
-using Orleans.Serialization.TypeSystem;
 using Atoll.Server.Hosting;
+using Orleans.Serialization.TypeSystem;
 
 namespace Atoll.Server.Cluster;
 
@@ -43,8 +43,7 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
         if (others.Length == 0) return;
         logger.LogWarning("Leaving the cluster: handing this node's databases over to {Nodes} other nodes", others.Length);
         // Stepping aside first: a request the others still place here before they hear of the drain is forwarded unrun.
-        draining.Add(local.SiloAddress);
-        draining.Leave();
+        draining.Leave(local.SiloAddress);
         await TellAsync(others, node => node.Avoid(local.SiloAddress));
         await CloseAllAsync();
         var lingering = Stopwatch.StartNew();
@@ -59,7 +58,7 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
             if (busy.Elapsed >= Quiet && draining.SinceLastStepAside >= Quiet) break;
             await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
-        var left = open.Uuids.Count + await DatabaseActivationsHereAsync();
+        var left = await DatabaseActivationsHereAsync(); // the open ones included
         logger.LogWarning("Handed over after lingering {Seconds:F1} s; {Open} database activations still here", lingering.Elapsed.TotalSeconds, left);
         // Requests sent before the others heard of the drain may still be on their way here (under load a message can
         // take seconds between nodes): staying up a little longer forwards them instead of losing them with the node.
