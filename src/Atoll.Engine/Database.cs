@@ -33,7 +33,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
         _log = log;
         _writer = writer;
         _readers = new ReaderPool(path, options, writer.State);
-        if (log is not null) writer.AfterCommit = sequence => log.Capture(writer, sequence);
+        if (log is not null) writer.AfterCommit = (sequence, receipt) => log.Capture(writer, sequence, receipt);
     }
 
     /// <summary>The database file.</summary>
@@ -166,6 +166,8 @@ public sealed class Database : IDisposable, IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _log?.Shipper?.ThrowIfFenced();
+            // A request sent again (its first answer was lost with a node) is answered from its first commit, not run twice.
+            if (request.RequestId is { } id && _log?.Receipts.Find(id) is { } receipt) return Answer(receipt);
             return _writer.Executor.Execute(request, cancellationToken);
         }
         finally
@@ -173,6 +175,10 @@ public sealed class Database : IDisposable, IAsyncDisposable
             _writeGate.Release();
         }
     }
+
+    static EncodedResult Answer(WriteReceipt receipt) => receipt.Result.Count >= 0 ? receipt.Result
+        : throw new D1Exception(D1ErrorCode.SqlError, $"This write was applied at bookmark {receipt.Result.Bookmark} (it was sent again after "
+            + $"its node went away), but its result was larger than {WriteReceipt.MaxJsonBytes} bytes and was not kept.");
 
     /// <summary>
     /// Makes the change-log entries of every commit up to <paramref name="bookmark"/> durable; one sync covers every
@@ -313,7 +319,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
             _writer = Connection.Open(Path, Options, reader: false, state, Options.SyncEveryCommit ?? false);
             log.Reattach(_writer);
             var writer = _writer;
-            writer.AfterCommit = s => log.Capture(writer, s);
+            writer.AfterCommit = (s, receipt) => log.Capture(writer, s, receipt);
             _readers = new ReaderPool(Path, Options, state);
             restored = new Bookmark(sequence);
         }

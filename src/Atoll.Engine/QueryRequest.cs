@@ -17,6 +17,17 @@ public sealed record QueryRequest(IReadOnlyList<Statement> Statements, ResultSha
     public bool TypedReals { get; init; }
 
     /// <summary>
+    /// An id that makes the request safe to send again: a write that commits keeps its answer under this id in its
+    /// change-log entry (a <c>WriteReceipt</c>), and the same id sent again within <see cref="ReceiptWindow"/> gets that
+    /// answer back instead of running a second time — on whichever node owns the database by then. A cluster node gives
+    /// every request one, so it can resend a write whose node went away before answering.
+    /// </summary>
+    public Guid? RequestId { get; init; }
+
+    /// <summary>How long after its commit a write's request id is still recognised.</summary>
+    public static TimeSpan ReceiptWindow { get; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// True when the request cannot write, by its token (<see cref="ReadOnly"/>) or by its text alone: every SQL text is
     /// one SELECT or EXPLAIN. Errs towards false. Computed on each call (only failure paths ask: whether a retry is safe).
     /// </summary>

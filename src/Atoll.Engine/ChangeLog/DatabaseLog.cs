@@ -35,12 +35,14 @@ internal sealed class DatabaseLog : IAsyncDisposable
         // Entries are shipped only once synced: the store never holds a commit the local log could lose.
         _groupCommit = new GroupCommit(Store.Index.LastSequence, SyncSegments, upTo => Shipper?.Durable(upTo));
         Snapshots = new SnapshotSchedule(Store, options, Counters, sequence => Shipper?.Snapshot(sequence));
+        Receipts = new WriteReceipts(Store, options.Clock);
     }
 
     public LogStore Store { get; }
     public LogShipper? Shipper { get; }
     public SnapshotSchedule Snapshots { get; }
     public ChangeLogCounters Counters { get; } = new();
+    public WriteReceipts Receipts { get; }
     public ChangeLogOptions Options => _options;
 
     /// <summary>The last logged sequence, or -1 for an empty log.</summary>
@@ -90,8 +92,9 @@ internal sealed class DatabaseLog : IAsyncDisposable
     /// Captures the commit the writer just made as entry <paramref name="sequence"/>: written to the segment, durable once
     /// <see cref="SyncThrough"/> has covered it (the writer calls it after releasing the write gate).
     /// </summary>
+    /// <remarks>A <paramref name="receipt"/> (the request carried an id) goes into the entry and is remembered for retries.</remarks>
     /// <exception cref="D1Exception">The entry could not be written; the next commit starts a new baseline.</exception>
-    public void Capture(Connection writer, long sequence)
+    public void Capture(Connection writer, long sequence, WriteReceipt? receipt)
     {
         try
         {
@@ -106,7 +109,7 @@ internal sealed class DatabaseLog : IAsyncDisposable
                 _needsBaseline = false;
                 return;
             }
-            CaptureFrames(writer, sequence);
+            CaptureFrames(writer, sequence, receipt);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -115,7 +118,7 @@ internal sealed class DatabaseLog : IAsyncDisposable
         }
     }
 
-    void CaptureFrames(Connection writer, long sequence)
+    void CaptureFrames(Connection writer, long sequence, WriteReceipt? receipt)
     {
         var frames = _hook.Frames;
         if (_checkpointed)
@@ -129,8 +132,10 @@ internal sealed class DatabaseLog : IAsyncDisposable
         var before = _checksum.Value;
         _checksum.Resize(databasePages);
         foreach (var page in pages) _checksum.Set(page.Number, page.Data);
-        Append(new LogEntry(sequence, NextCommitTime(), LogEntryKind.Commit, 0, (int)writer.PageSize, databasePages, before,
-            _checksum.Value, pages));
+        var entry = new LogEntry(sequence, NextCommitTime(), LogEntryKind.Commit, 0, (int)writer.PageSize, databasePages, before,
+            _checksum.Value, pages, Receipt: receipt?.Encode());
+        Append(entry);
+        if (receipt is not null) Receipts.Add(receipt.RequestId, sequence, entry.CommitTimeMs);
         _capturedFrames = frames;
         if (frames >= _options.CheckpointFrames)
         {

@@ -146,6 +146,26 @@ internal sealed class LogSegments(string folder, long segmentBytes = 16 << 20, i
         return LogEntry.TryDecode(bytes) ?? throw new InvalidDataException($"log entry {position.Sequence} in {position.Segment} is corrupt");
     }
 
+    /// <summary>The receipt of the entry at <paramref name="position"/> (header and receipt read, no pages), or null when it has none.</summary>
+    public static byte[]? ReadReceipt(LogPosition position) => ReadReceipts([position]).Select(r => r.Receipt).FirstOrDefault();
+
+    /// <summary>The receipts of those of <paramref name="positions"/> that have one, each segment opened once.</summary>
+    public static IEnumerable<(LogPosition Position, byte[] Receipt)> ReadReceipts(IEnumerable<LogPosition> positions)
+    {
+        var header = new byte[LogEntry.ReceiptHeaderBytes];
+        foreach (var segment in positions.Where(p => p.Kind == LogEntryKind.Commit && p.Length > header.Length).GroupBy(p => p.Segment))
+        {
+            using var file = new FileStream(segment.Key, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            foreach (var position in segment)
+            {
+                if (RandomAccess.Read(file.SafeFileHandle, header, position.Offset) < header.Length
+                    || LogEntry.ReceiptRange(header, position.Length) is not { } range) continue;
+                var receipt = new byte[range.Length];
+                if (RandomAccess.Read(file.SafeFileHandle, receipt, position.Offset + range.Offset) == receipt.Length) yield return (position, receipt);
+            }
+        }
+    }
+
     /// <summary>Deletes segments that hold only entries before <paramref name="sequence"/>.</summary>
     public void DeleteBefore(long sequence, IReadOnlyList<LogPosition> positions)
     {

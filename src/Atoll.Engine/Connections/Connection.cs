@@ -160,7 +160,7 @@ internal sealed class Connection : IDisposable
     /// Commits the writer's open transaction as the next commit, as the executor does: the sequence goes into the
     /// header's user_version (D1 denies that PRAGMA to user SQL) so it commits atomically with the data it numbers.
     /// </summary>
-    public long CommitNext(long sizeAfter)
+    public long CommitNext(long sizeAfter, ChangeLog.WriteReceipt? receipt = null)
     {
         try
         {
@@ -187,7 +187,7 @@ internal sealed class Connection : IDisposable
         }
         State.Size = sizeAfter;
         Diagnostics.EngineMetrics.Commits.Add(1);
-        AfterCommit?.Invoke(sequence); // committed: a capture failure now is the log's to recover, not a rollback
+        AfterCommit?.Invoke(sequence, receipt); // committed: a capture failure now is the log's to recover, not a rollback
         return sequence;
     }
 
@@ -221,8 +221,11 @@ internal sealed class Connection : IDisposable
         }
     }
 
-    /// <summary>Called right after each commit with its sequence number, before the write returns (the change log's capture).</summary>
-    public Action<long>? AfterCommit { get; set; }
+    /// <summary>
+    /// Called right after each commit with its sequence number and the request's receipt (when it carried an id), before
+    /// the write returns (the change log's capture).
+    /// </summary>
+    public Action<long, ChangeLog.WriteReceipt?>? AfterCommit { get; set; }
 
     public void EndRequest()
     {

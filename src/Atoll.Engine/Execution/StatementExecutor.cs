@@ -107,7 +107,7 @@ internal sealed class StatementExecutor
                 _connection.Rollback();
                 throw;
             }
-            _connection.CommitNext(result.Totals.SizeAfter);
+            _connection.CommitNext(result.Totals.SizeAfter, request.RequestId is { } id ? new ChangeLog.WriteReceipt(id, result) : null);
             return result;
         }
         finally

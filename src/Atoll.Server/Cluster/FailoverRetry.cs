@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Atoll.Engine;
 using Atoll.Server.Api;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -9,9 +11,12 @@ namespace Atoll.Server.Cluster;
 /// Retries a grain call that failed because its node is going away, inside the cluster, so the client sees a delay
 /// rather than an error while Orleans moves the grain. Only when it is safe: a call that never left this node (it could
 /// not connect to the owner's node) is always retried; any other rejection, a node that died or a timeout may come after
-/// the grain ran it — a silo that is stopping turns late answers into rejections — so those are retried only when the
-/// request cannot write. One node: nothing is retried (no failover). What is not retried (a write whose outcome is
-/// unknown, or a read after the retry window) is answered with D1's own retryable error, "Network connection lost.".
+/// the grain ran it — a silo that is stopping turns late answers into rejections, a node that forwarded the call to the
+/// next owner breaks its caller's wait as it stops — so those are retried only when the call is resendable: it cannot
+/// write, or it carries a request id (<see cref="QueryRequest.RequestId"/>: a write that already committed answers from its
+/// receipt instead of running again). A call is resent for at most half of <see cref="QueryRequest.ReceiptWindow"/>, so
+/// the receipt outlives every resend. One node: nothing is retried (no failover). What is not retried is answered with
+/// D1's own retryable error, "Network connection lost.".
 /// </summary>
 public sealed class FailoverRetry
 {
@@ -34,6 +39,9 @@ public sealed class FailoverRetry
         _mayWrite = Build(window, Unsent, logger);
         _cannotWrite = Build(window, ex => Unsent(ex) || MayHaveRun(ex), logger);
     }
+
+    /// <summary>Whether this node is in a cluster (requests then carry ids and are resent when their node goes away).</summary>
+    public bool Enabled => _enabled;
 
     static bool Unsent(Exception ex) => ex is OrleansMessageRejectionException { InnerException: Orleans.Runtime.Messaging.ConnectionFailedException };
 
@@ -61,21 +69,23 @@ public sealed class FailoverRetry
     }
 
     /// <summary>
-    /// Runs <paramref name="call"/>, retried as far as <paramref name="cannotWrite"/> makes it safe. The first attempt runs
-    /// bare and <paramref name="cannotWrite"/> is asked only after a failure: the usual call pays nothing.
+    /// Runs <paramref name="call"/>, retried as far as <paramref name="resendable"/> makes it safe. The first attempt runs
+    /// bare and <paramref name="resendable"/> is asked only after a failure: the usual call pays nothing.
     /// </summary>
-    public async Task<T> RunAsync<T>(Func<bool> cannotWrite, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<T>(Func<bool> resendable, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
     {
         if (!_enabled) return await call(cancellationToken);
+        var sent = Stopwatch.GetTimestamp();
         try
         {
             try
             {
                 return await call(cancellationToken);
             }
-            catch (Exception ex) when (Unsent(ex) || (MayHaveRun(ex) && cannotWrite()))
+            catch (Exception ex) when (Unsent(ex) || (MayHaveRun(ex) && resendable()))
             {
-                return await (Unsent(ex) && !cannotWrite() ? _mayWrite : _cannotWrite).ExecuteAsync(call, cancellationToken);
+                return await (Unsent(ex) && !resendable() ? _mayWrite : _cannotWrite).ExecuteAsync(
+                    ct => Stopwatch.GetElapsedTime(sent) < ResendFor ? call(ct) : throw ConnectionLost(), cancellationToken);
             }
         }
         catch (Exception ex) when (MayHaveRun(ex) && !cancellationToken.IsCancellationRequested)
@@ -85,10 +95,12 @@ public sealed class FailoverRetry
         }
     }
 
+    static readonly TimeSpan ResendFor = QueryRequest.ReceiptWindow / 2;
+
     /// <summary>
     /// D1's text for a request cut off from its database (documented as "retry"), with what Atoll knows: a write may or may
     /// not have been applied. 503: the database is moving; <c>x-should-retry: false</c> keeps SDKs from resending a write.
     /// </summary>
-    static ApiException ConnectionLost() => new(StatusCodes.Status503ServiceUnavailable, (int)Atoll.Engine.D1ErrorCode.SqlError,
+    static ApiException ConnectionLost() => new(StatusCodes.Status503ServiceUnavailable, (int)D1ErrorCode.SqlError,
         "Network connection lost. The database's node went away while this request was in flight; a write in it may or may not have been applied.");
 }

@@ -34,9 +34,12 @@ public sealed class ReplicaRouter(IGrainFactory grains, DatabaseGrains primaries
         // A read of a database whose grain is active in this process skips the grain call (a quarter of a point read's
         // CPU); writes, and databases closed or owned elsewhere, go through the grain.
         if (primaries.Active.Find(database.Uuid) is { } local && await local.TryReadDirectAsync(request, cancellationToken) is { } direct) return direct;
-        // A cluster retries it on the database's next owner when its node goes away, as far as that is safe.
+        // A cluster resends it to the database's next owner when its node goes away: with an id, a write that already
+        // committed there is answered from its receipt, not run twice.
         var primary = primaries.Get(database.Uuid);
-        return await failover.RunAsync(() => request.CannotWrite, ct => new ValueTask<DatabaseReply>(primary.Query(request, ct)), cancellationToken);
+        if (failover.Enabled) request = request with { RequestId = Guid.NewGuid() };
+        return await failover.RunAsync(() => request.RequestId is not null || request.CannotWrite,
+            ct => new ValueTask<DatabaseReply>(primary.Query(request, ct)), cancellationToken);
     }
 
     /// <summary>Switches a database's replicas on (each seeds itself and follows) or off (their reads stop, their files go).</summary>
