@@ -2,14 +2,14 @@ namespace Atoll.Cluster.Tests;
 
 /// <summary>
 /// Draining each node in turn and starting it again (a rolling restart) under load, through the API or with SIGTERM (what
-/// systemd or Kubernetes sends): no read fails, nothing acknowledged is lost, and a write fails only with D1's retryable
-/// "Network connection lost." — known defect (issue 12): rarely, a write in flight to the leaving node as it stops.
+/// systemd or Kubernetes sends): no request fails and nothing acknowledged is lost. A write in flight to the leaving node
+/// as it stops is resent by the node that received it (with its request id: answered from its receipt if it had run).
 /// </summary>
 [Collection("cluster")]
 public sealed class DrainTests(ClusterFixture cluster)
 {
     [Fact]
-    public async Task Rolling_restart_by_drain_or_sigterm_fails_no_read_and_loses_nothing()
+    public async Task Rolling_restart_by_drain_or_sigterm_fails_no_request_and_loses_nothing()
     {
         var ct = TestContext.Current.CancellationToken;
         await cluster.EnsureAllRunningAsync(ct);
@@ -52,12 +52,8 @@ public sealed class DrainTests(ClusterFixture cluster)
         {
             await load.DisposeAsync();
         }
-        // The only failure allowed: a write whose node went away as it ran, answered as D1 answers it (issue 12 is open
-        // for these: they should not happen at all in a drain).
-        var other = load.Failures.Where(f => !(f.Contains(" id ", StringComparison.Ordinal) && f.Contains(": 503 ", StringComparison.Ordinal)
-            && f.Contains("Network connection lost.", StringComparison.Ordinal))).ToList();
-        Assert.True(other.Count == 0, $"{other.Count} failed requests:\n{string.Join("\n", other.Take(20))}\n{cluster.Logs()}");
-        Assert.True(load.Failures.Count <= 10, $"{load.Failures.Count} writes failed:\n{string.Join("\n", load.Failures.Take(20))}\n{cluster.Logs()}");
+        // A write run twice (a resend that was not recognised) fails on its own primary key: that counts as a failure too.
+        Assert.True(load.Failures.Count == 0, $"{load.Failures.Count} failed requests:\n{string.Join("\n", load.Failures.Take(20))}\n{cluster.Logs()}");
         foreach (var database in databases)
         {
             Assert.NotEmpty(load.Acknowledged[database]);
