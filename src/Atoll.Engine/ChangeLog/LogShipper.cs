@@ -122,7 +122,9 @@ internal sealed class LogShipper : IAsyncDisposable
         try
         {
             Epoch = await RetryAsync(ct => _fence.ClaimAsync(_options.ObjectPrefix, ct)).ConfigureAwait(false);
-            if (Shipped == long.MinValue) Interlocked.Exchange(ref _shipped, await RetryAsync(RemoteTipAsync).ConfigureAwait(false));
+            // A wait that began before the store's tip was known may already be covered by it (a commit the previous owner
+            // published — a resent write answered from its receipt waits for exactly that): no later publish would end it.
+            if (Shipped == long.MinValue) MarkShipped(await RetryAsync(RemoteTipAsync).ConfigureAwait(false));
             if (Fenced is not null) return;
             if (!_options.IsNew) await RetryAsync(QueueMissingSnapshotsAsync).ConfigureAwait(false); // a new database's are queued as taken
             while (!_stop.IsCancellationRequested)
@@ -172,17 +174,23 @@ internal sealed class LogShipper : IAsyncDisposable
             return false;
         }
         _counters.EntryShipped();
-        Interlocked.Exchange(ref _shipped, position.Sequence);
+        MarkShipped(position.Sequence);
+        return true;
+    }
+
+    // Everything up to the sequence is in the store: the writes waiting for it may be acknowledged.
+    void MarkShipped(long sequence)
+    {
+        Interlocked.Exchange(ref _shipped, sequence);
         List<TaskCompletionSource> done = [];
         lock (_lock)
             _waiters.RemoveAll(w =>
             {
-                if (w.Sequence > position.Sequence) return false;
+                if (w.Sequence > sequence) return false;
                 done.Add(w.Done);
                 return true;
             });
         foreach (var waiter in done) waiter.TrySetResult();
-        return true;
     }
 
     async Task<bool> ShipNextSnapshotAsync()

@@ -38,6 +38,27 @@ public sealed class ShippingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_wait_for_a_commit_the_store_already_holds_ends_once_the_store_tip_is_known()
+    {
+        // A new owner does not know how far the store goes until it has listed it; a write answered from its receipt
+        // then waits for a commit already there. No later publish would end that wait: learning the tip must.
+        var store = new FaultyStore(Path.Combine(_directory, "objects"));
+        var options = new ChangeLogOptions { ObjectStore = store, ObjectPrefix = "x/", WaitForUpload = true, UploadTimeout = TimeSpan.FromSeconds(20) };
+        await using (var db = await Database.OpenAsync(DbPath, changeLog: options, cancellationToken: Ct))
+        {
+            db.Execute(QueryRequest.Single("CREATE TABLE t(n INTEGER)"), Ct);
+            for (var n = 0; n < 3; n++) Insert(db, n);
+        }
+        foreach (var state in Directory.GetFiles(_directory, "state", SearchOption.AllDirectories)) File.Delete(state); // forget what was shipped
+        var published = (await store.ListAsync("x/log/", Ct)).Count;
+        store.FailNext(prefix => prefix == "x/log/", times: 3); // the tip is learnt only after a few retries
+
+        await using var reopened = await Database.OpenAsync(DbPath, changeLog: options, cancellationToken: Ct);
+        await reopened.AcknowledgeAsync(reopened.CurrentBookmark, Ct); // times out (7429) if only a publish can end it
+        Assert.Equal(published, (await store.ListAsync("x/log/", Ct)).Count);
+    }
+
+    [Fact]
     public async Task Rebuilding_from_the_store_stops_at_a_hole_left_by_a_crash_mid_batch()
     {
         var store = new FileSystemObjectStore(Path.Combine(_directory, "objects"));
