@@ -5,14 +5,16 @@
 #   scripts/cluster-dev.sh start [DIR]   build, start everything under DIR (default ./.atoll-cluster), print the URLs
 #   scripts/cluster-dev.sh stop [DIR]    stop the nodes, s3rver and PostgreSQL by the PIDs recorded in DIR/pids
 #   scripts/cluster-dev.sh status [DIR]  list the nodes as the cluster sees them
+#   scripts/cluster-dev.sh restart NODE [DIR]  SIGTERM one node (it drains), start it again as it was, wait until it is active
 #
 # Ports: nodes http://127.0.0.1:8801..8803 (silos 11111..11113), PostgreSQL 55432, s3rver 4568; override with
 # ATOLL_CLUSTER_HTTP_BASE, ATOLL_CLUSTER_SILO_BASE, ATOLL_CLUSTER_PG_PORT, ATOLL_CLUSTER_S3_PORT.
-# Needs what scripts/postgres.sh installs (Debian's postgresql) and scripts/compat-install.sh (s3rver).
+# Needs what scripts/postgres.sh installs (Debian's postgresql) and scripts/compat-install.sh (s3rver); restart needs jq.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cmd=${1:-}
+[ "$cmd" = restart ] && { node=${2:?usage: $0 restart NODE [DIR]}; shift; }
 dir=$(mkdir -p "${2:-.atoll-cluster}" && cd "${2:-.atoll-cluster}" && pwd)
 http_base=${ATOLL_CLUSTER_HTTP_BASE:-8800}
 silo_base=${ATOLL_CLUSTER_SILO_BASE:-11110}
@@ -98,9 +100,34 @@ status() {
   echo
 }
 
+# One node's rolling restart: SIGTERM (a drain: its databases and transfer jobs are handed over first), then the same
+# command line again — read back from the process, so it starts with exactly the settings it had — until it is active.
+restart() {
+  local pid; pid=$(awk -v n="$node" '$1 == n { print $2 }' "$dir/pids" 2>/dev/null)
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || { echo "$node is not running (see $dir/pids)" >&2; exit 1; }
+  local args; mapfile -d '' -t args <"/proc/$pid/cmdline"
+  kill -TERM "$pid"
+  local i
+  for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -0 "$pid" 2>/dev/null && { echo "$node (pid $pid) did not stop within 60 s" >&2; exit 1; }
+  ATOLL_ADMIN_TOKEN=$(cat "$dir/admin-token") "${args[@]}" >>"$dir/$node.log" 2>&1 &
+  local new=$!
+  sed -i "s/^$node $pid\$/$node $new/" "$dir/pids"
+  local url; url=$(printf '%s\n' "${args[@]}" | awk 'prev == "--urls" { print; exit } { prev = $0 }')
+  for ((i = 0; i < 600; i++)); do
+    kill -0 "$new" 2>/dev/null || { echo "$node exited: $dir/$node.log" >&2; tail -n 20 "$dir/$node.log" >&2; exit 1; }
+    curl -fs -H "Authorization: Bearer $(cat "$dir/admin-token")" "$url/client/v4/cluster/nodes" 2>/dev/null \
+      | jq -e --arg n "$node" '.result[] | select(.name == $n and .status == "active")' >/dev/null && { echo "$node restarted (pid $new): active"; return 0; }
+    sleep 0.2
+  done
+  echo "$node did not become active within 2 minutes: $dir/$node.log" >&2
+  exit 1
+}
+
 case $cmd in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status [DIR]" >&2; exit 2 ;;
+  restart) restart ;;
+  *) echo "usage: $0 start|stop|status [DIR] | restart NODE [DIR]" >&2; exit 2 ;;
 esac

@@ -153,7 +153,8 @@ public sealed class LoadBalancedTransferTests(ClusterFixture cluster)
         var ct = TestContext.Current.CancellationToken;
         await cluster.EnsureAllRunningAsync(ct);
         var uuid = await ClusterFixture.CreateTableAsync(cluster.Nodes[0], $"lb-died-{Guid.NewGuid():N}"[..30], ct);
-        var file = Encoding.UTF8.GetBytes("INSERT INTO t VALUES (1);\n");
+        // Slow enough to be running when its node dies (a finished import would be answered from its kept outcome).
+        var file = TransferDrainTests.SlowImport(slow: 8, rows: 100);
         var etag = Convert.ToHexStringLower(MD5.HashData(file));
         var victim = cluster.Nodes[1];
         var init = await TransferTests.PostAsync(victim, $"{victim.Databases}/{uuid}/import", new { action = "init", etag }, ct);
@@ -165,7 +166,8 @@ public sealed class LoadBalancedTransferTests(ClusterFixture cluster)
         var bookmark = state.GetProperty("at_bookmark").GetString()!;
         var survivor = cluster.Nodes[2];
         var before = await TransferTests.PostAsync(survivor, $"{survivor.Databases}/{uuid}/import", new { action = "poll", current_bookmark = bookmark }, ct);
-        Assert.True(before.GetProperty("success").GetBoolean(), $"poll through {survivor.Name} of the job on {victim.Name}: {before}");
+        Assert.True(before.GetProperty("success").GetBoolean() && before.GetProperty("status").GetString() == "active",
+            $"poll through {survivor.Name} of the job on {victim.Name} (it must still run): {before}");
 
         await victim.KillAsync();
         // Whether the cluster has noticed yet or not: D1's polling failure, never a 5xx, and soon.
@@ -276,6 +278,6 @@ public sealed class LoadBalancedTransferTests(ClusterFixture cluster)
     }
 
     /// <summary><paramref name="url"/> (signed by some node) sent to <paramref name="node"/> instead: same path and query.</summary>
-    static string On(ClusterNode node, string url)
+    internal static string On(ClusterNode node, string url)
         => new UriBuilder(url) { Host = node.Client.BaseAddress!.Host, Port = node.Client.BaseAddress.Port }.Uri.ToString();
 }

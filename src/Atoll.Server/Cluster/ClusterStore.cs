@@ -9,13 +9,14 @@ namespace Atoll.Server.Cluster;
 
 /// <summary>
 /// Cluster mode's shared store: PostgreSQL holds the catalog (<see cref="PostgresCatalog"/>) and the ownership fence
-/// (<see cref="PostgresOwnershipFence"/>) and the transfer URLs' secret (<see cref="PostgresTransferSecret"/>) next to
+/// (<see cref="PostgresOwnershipFence"/>), the transfer URLs' secret (<see cref="PostgresTransferSecret"/>) and finished
+/// transfer jobs' outcomes (<see cref="PostgresTransferOutcomes"/>) next to
 /// Orleans' membership tables; the shared object store holds the logs and snapshots.
 /// </summary>
 public static class ClusterStore
 {
     /// <summary>
-    /// Replaces the single-node catalog, fence and transfer signer with the PostgreSQL ones on <paramref name="connectionString"/>.
+    /// Replaces the single-node catalog, fence, transfer signer and transfer outcomes with the PostgreSQL ones on <paramref name="connectionString"/>.
     /// Call it after the single-node registrations (it removes the <see cref="ICatalog"/> and <see cref="TransferSigner"/> registered before it). The schema
     /// (<see cref="ClusterSchema"/>, Orleans' membership tables included) is applied when the catalog is first resolved —
     /// at start-up, before the silo starts, because the server bootstraps its catalog before it runs.
@@ -39,6 +40,8 @@ public static class ClusterStore
         services.AddSingleton<IOwnershipFence>(sp => new PostgresOwnershipFence(sp.GetRequiredService<ClusterDataSource>().Source,
             sp.GetService<ObjectStoreHolder>()?.Store ?? throw new InvalidOperationException(
                 "Cluster mode needs a shared object store for the databases' logs (Atoll:ObjectStore:Kind = S3, or a folder every node shares).")));
+        services.RemoveAll<ITransferOutcomes>();
+        services.AddSingleton<ITransferOutcomes>(sp => new PostgresTransferOutcomes(sp.GetRequiredService<ClusterDataSource>().Source));
         services.RemoveAll<TransferSigner>();
         services.AddSingleton(sp => new TransferSigner(
             PostgresTransferSecret.LoadAsync(sp.GetRequiredService<ClusterDataSource>().Source).GetAwaiter().GetResult(), // at start-up (AtollApp)

@@ -32,6 +32,10 @@ public interface INodeGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("keep-file")]
     Task<long> KeepFile(string name);
 
+    /// <summary>Copies the finished export <paramref name="source"/> of a leaving node here, so its signed URL still downloads it.</summary>
+    [AlwaysInterleave, Alias("take-file")]
+    Task TakeFile(Transfers.NodeFile source);
+
     /// <summary>Deletes this node's staged file <paramref name="name"/> (read out, or no longer wanted).</summary>
     [AlwaysInterleave, Alias("delete-staged")]
     Task DeleteStaged(string name);

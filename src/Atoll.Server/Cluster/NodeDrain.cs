@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Atoll.Server.Grains;
 using Atoll.Server.Hosting;
+using Atoll.Server.Transfers;
 using Orleans.Serialization.TypeSystem;
 
 namespace Atoll.Server.Cluster;
@@ -9,23 +10,28 @@ namespace Atoll.Server.Cluster;
 /// How a node leaves the cluster without failing a request — told to (<c>POST …/cluster/nodes/{name}/drain</c>) or
 /// stopped (SIGTERM, in cluster mode: <see cref="StoppingAsync"/> runs before Kestrel and the silo stop). Every node
 /// stops placing databases here; this node stops opening them (<see cref="DrainingNodes.StepsAside"/>); the databases open
-/// here close once the requests they are running have answered, and open on another node at their next request. The
-/// node then lingers, still forwarding requests that other nodes send on stale caches of where a database was, before
-/// it stops. The last node of a cluster has nowhere to hand its databases to: it just stops.
+/// here close once the requests they are running have answered, and open on another node at their next request. Transfer
+/// jobs running here finish first (new ones start on other nodes), and finished exports are copied to another node, so
+/// their signed URLs still download. The node then lingers, still forwarding requests that other nodes send on stale caches
+/// of where a database (or job) was, before it stops. The last node of a cluster has nowhere to hand its databases to: it just stops.
 /// </summary>
 public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, IClusterMembershipService membership, DrainingNodes draining,
-    OpenDatabases open, DatabaseGrains databases, ILogger<NodeDrain> logger) : IHostedLifecycleService
+    OpenDatabases open, DatabaseGrains databases, NodeTransferJobs jobs, TransferFiles files, ILogger<NodeDrain> logger) : IHostedLifecycleService
 {
     /// <summary>
     /// How long the node keeps forwarding after its databases closed, while other nodes' stale routes die out: at least
-    /// <see cref="MinLinger"/>, then until for <see cref="Quiet"/> no request has come here on one and no database
-    /// activation has existed here, but no longer than <see cref="MaxLinger"/> (SIGTERM's whole stop has
-    /// <c>Atoll:ShutdownTimeout</c>, 30 s).
+    /// <see cref="MinLinger"/>, then until for <see cref="Quiet"/> no request has come here on one, no database
+    /// activation has existed here and no transfer job has run here, but no longer than <see cref="MaxLinger"/> (SIGTERM's
+    /// whole stop has <c>Atoll:ShutdownTimeout</c>, 30 s): a job still running then is left, and its polls answer that it
+    /// went with its node.
     /// </summary>
     static readonly TimeSpan MinLinger = TimeSpan.FromSeconds(5), Quiet = TimeSpan.FromSeconds(3), MaxLinger = TimeSpan.FromSeconds(20);
 
     /// <summary>How long the node stays up after lingering, before Kestrel and the silo stop.</summary>
     static readonly TimeSpan Tail = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long finished exports may take to copy to another node (during <see cref="Tail"/> and after it).</summary>
+    static readonly TimeSpan ExportsHandOver = TimeSpan.FromSeconds(5);
 
     readonly Lock _gate = new();
     Task? _leaving;
@@ -45,24 +51,73 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
         // Stepping aside first: a request the others still place here before they hear of the drain is forwarded unrun.
         draining.Leave(local.SiloAddress);
         await TellAsync(others, node => node.Avoid(local.SiloAddress));
+        await StepAsideJobsAsync();
+        if (jobs.Running is { Count: > 0 } running)
+            logger.LogWarning("Waiting for {Count} transfer jobs running here: {Jobs}", running.Count, string.Join(", ", running));
         await CloseAllAsync();
         var lingering = Stopwatch.StartNew();
         await Task.Delay(MinLinger);
         await CloseAllAsync(); // anything that opened before the step-aside mark was set
-        // Quiet means: no request came on a stale route (a step-aside) and no database activation exists here in any state
-        // — one being created, stepping aside or closing holds the requests sent to it until it is gone.
+        // Quiet means: no request came on a stale route (a step-aside), no database activation exists here in any state
+        // — one being created, stepping aside or closing holds the requests sent to it until it is gone — and no transfer
+        // job runs here (its outcome is recorded as it finishes, for the polls that come after this node left).
         var busy = Stopwatch.StartNew();
         while (lingering.Elapsed < MaxLinger)
         {
-            if (open.Uuids.Count > 0 || await DatabaseActivationsHereAsync() > 0) busy.Restart();
+            if (open.Uuids.Count > 0 || jobs.Running.Count > 0 || await DatabaseActivationsHereAsync() > 0) busy.Restart();
             if (busy.Elapsed >= Quiet && draining.SinceLastStepAside >= Quiet) break;
             await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
         var left = await DatabaseActivationsHereAsync(); // the open ones included
         logger.LogWarning("Handed over after lingering {Seconds:F1} s; {Open} database activations still here", lingering.Elapsed.TotalSeconds, left);
+        if (jobs.Running is { Count: > 0 } unfinished)
+            logger.LogWarning("Leaving {Count} transfer jobs unfinished (their polls will answer that they went with this node): {Jobs}",
+                unfinished.Count, string.Join(", ", unfinished));
         // Requests sent before the others heard of the drain may still be on their way here (under load a message can
         // take seconds between nodes): staying up a little longer forwards them instead of losing them with the node.
-        await Task.Delay(Tail);
+        await Task.WhenAll(Task.Delay(Tail), HandOverExportsAsync(others));
+    }
+
+    /// <summary>Asks this node's transfer job grains to deactivate once their job is finished: later requests start them elsewhere.</summary>
+    Task StepAsideJobsAsync() => Task.WhenAll(jobs.Grains.Select(async key =>
+    {
+        try
+        {
+            await grains.GetGrain<ITransferJobGrain>(key).StepAside().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not ask transfer job {Key} to step aside", key);
+        }
+    }));
+
+    /// <summary>
+    /// Copies this node's finished exports, newest first, to nodes that stay (within <see cref="ExportsHandOver"/>): a client
+    /// that polled one to completion here downloads it after this node left, through any node.
+    /// </summary>
+    async Task HandOverExportsAsync(SiloAddress[] others)
+    {
+        var staying = others.Where(s => !draining.Contains(s)).ToArray();
+        var exports = files.Exports(ITransferOutcomes.Retention);
+        if (staying.Length == 0 || exports.Count == 0) return;
+        var handOver = Stopwatch.StartNew();
+        var handed = 0;
+        foreach (var name in exports)
+        {
+            var to = staying[Random.Shared.Next(staying.Length)];
+            var left = ExportsHandOver - handOver.Elapsed;
+            try
+            {
+                if (left <= TimeSpan.Zero) throw new TimeoutException();
+                await grains.GetGrain<INodeGrain>(NodeGrain.KeyOf(to)).TakeFile(new NodeFile(local.SiloAddress, name)).WaitAsync(left);
+                handed++;
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException or IOException or ArgumentException)
+            {
+                logger.LogWarning("Could not hand export {Name} over to {Node} ({Error}): its download goes with this node", name, to, ex.Message);
+            }
+        }
+        logger.LogWarning("Handed {Handed} of {Count} finished exports over to other nodes in {Seconds:F1} s", handed, exports.Count, handOver.Elapsed.TotalSeconds);
     }
 
     /// <summary>Database activations on this node in any state, as Orleans' catalog counts them (unknown: one).</summary>

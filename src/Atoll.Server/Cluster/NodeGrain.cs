@@ -25,6 +25,8 @@ public sealed class NodeGrain(OpenDatabases open, DrainingNodes draining, NodeDr
 
     public Task<long> KeepFile(string name) => Task.FromResult(files.Keep(name));
 
+    public Task TakeFile(NodeFile source) => files.TakeAsync(source);
+
     public Task DeleteStaged(string name)
     {
         files.Delete(name);

@@ -21,7 +21,7 @@ public static class ExportApi
     }
 
     static async Task<IResult> Export(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, RequestBody bodies,
-        IGrainFactory grains)
+        IGrainFactory grains, TransferPolls polls)
     {
         var (_, database) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         var body = await bodies.ReadObjectAsync(context.Request, context.RequestAborted);
@@ -32,7 +32,7 @@ public static class ExportApi
         if (body.OptionalString("current_bookmark") is { } current)
         {
             if (!Bookmark.TryParse(current, out _)) throw ApiException.BadRequest($"Invalid bookmark '{current}'.");
-            return await TransferPolls.PollAsync(grains.GetGrain<ITransferJobGrain>(ExportWork.Key(uuid, current, options)), current,
+            return await polls.PollAsync(grains.GetGrain<ITransferJobGrain>(ExportWork.Key(uuid, current, options)), current,
                 $"No export with these dump_options is running at bookmark {current}: start a new one without current_bookmark.", context.RequestAborted);
         }
         var atBookmark = await grains.GetGrain<IDatabaseGrain>(uuid).GetBookmark();

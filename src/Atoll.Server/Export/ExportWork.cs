@@ -48,7 +48,8 @@ public sealed record ExportWork(
             json.WriteString("filename", fileName);
             json.WriteString("signed_url", url);
             json.WriteEndObject();
-        }, $"Finished uploading {fileName} ({reply.Bytes} bytes, {reply.Statements} statements, at bookmark {reply.Bookmark}).");
+        }, $"Finished uploading {fileName} ({reply.Bytes} bytes, {reply.Statements} statements, at bookmark {reply.Bookmark}).",
+            TransferFiles.ExportName(Uuid, fileName));
     }
 
     /// <summary>
@@ -62,16 +63,12 @@ public sealed record ExportWork(
             File.Move(local, path, overwrite: true);
             return;
         }
-        var partial = TransferFiles.Partial(path);
         try
         {
-            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true))
-                await nodeFiles.CopyAsync(staged, file, CancellationToken.None);
-            File.Move(partial, path, overwrite: true);
+            await nodeFiles.CopyAsync(staged, path);
         }
         finally
         {
-            File.Delete(partial);
             await nodeFiles.DeleteAsync(staged);
         }
     }

@@ -101,7 +101,8 @@ public static class AtollApp
         builder.Services.AddSingleton<ICatalog>(_ => new SqliteCatalog(Path.GetFullPath(options.DataDirectory)));
         builder.Services.AddSingleton(services => new TransferSigner(services.GetRequiredService<IOptions<AtollServerOptions>>(),
             services.GetRequiredService<TimeProvider>()));
-        // Cluster mode: the catalog, the ownership fence and the transfer URLs' secret in PostgreSQL instead (its schema applied at the catalog's first use,
+        builder.Services.AddSingleton<ITransferOutcomes, NoTransferOutcomes>();
+        // Cluster mode: the catalog, the ownership fence, the transfer URLs' secret and finished jobs' outcomes in PostgreSQL instead (its schema applied at the catalog's first use,
         // the bootstrap below: before the silo joins the membership table in the same database).
         if (cluster.Enabled) builder.Services.AddPostgresClusterStore(cluster.PostgresConnectionString!);
         builder.Services.AddSingleton<DatabaseFiles>();
@@ -129,6 +130,9 @@ public static class AtollApp
             services.GetService<IOwnershipFence>(), clustered: cluster.Enabled));
         builder.Services.AddSingleton<TransferFiles>();
         builder.Services.AddSingleton<NodeFiles>();
+        builder.Services.AddSingleton<TransferServices>();
+        builder.Services.AddSingleton<TransferPolls>();
+        builder.Services.AddSingleton<NodeTransferJobs>();
 
         builder.AddAtollObservability();
         builder.UseOrleans(silo =>
@@ -140,6 +144,7 @@ public static class AtollApp
             silo.AddPlacementDirector<RegionPlacementStrategy>(services =>
                 new RegionPlacementDirector(services.GetRequiredService<ICatalog>(), services.GetService<ISiloMetadataCache>(),
                     services.GetRequiredService<DrainingNodes>()));
+            silo.AddPlacementDirector<RequestNodePlacementStrategy>(services => new RequestNodePlacementDirector(services.GetRequiredService<DrainingNodes>()));
             silo.Configure<GrainCollectionOptions>(collection =>
             {
                 collection.CollectionAge = options.IdleTimeout;

@@ -27,7 +27,7 @@ public static partial class ImportApi
     }
 
     static async Task<IResult> Import(string accountId, string databaseId, HttpContext context, TokenAuthenticator auth, RequestBody bodies,
-        IGrainFactory grains, NodeFiles nodeFiles, TransferSigner signer)
+        IGrainFactory grains, NodeFiles nodeFiles, TransferSigner signer, TransferPolls polls)
     {
         var (token, database) = await auth.ForDatabaseAsync(context.Request, accountId, databaseId);
         TokenAuthenticator.RequireEdit(token);
@@ -68,7 +68,7 @@ public static partial class ImportApi
                 var bookmark = body.OptionalString("current_bookmark")
                     ?? throw ApiException.BadRequest("Missing required field \"current_bookmark\" (the at_bookmark of the last response).");
                 if (!Bookmark.TryParse(bookmark, out _)) throw ApiException.BadRequest($"Invalid bookmark '{bookmark}'.");
-                return await TransferPolls.PollAsync(job, bookmark, NotImporting, context.RequestAborted);
+                return await polls.PollAsync(job, bookmark, NotImporting, context.RequestAborted);
             }
             default:
                 throw ApiException.BadRequest("Field \"action\" must be \"init\", \"ingest\" or \"poll\".");

@@ -16,7 +16,17 @@ public interface ITransferJobGrain : IGrainWithStringKey
     Task<TransferAnswer> Start(TransferWork work, CancellationToken cancellationToken = default);
 
     /// <summary>The job's answer (a long poll) when the job here started at <paramref name="atBookmark"/>; null when there is none.</summary>
-    /// <remarks>After the node running the job died, the job is gone: the grain answers from a new activation, with null.</remarks>
+    /// <remarks>
+    /// After the node running the job left or died, the grain answers from a new activation, with null: the job's kept outcome
+    /// answers then, if it finished (<see cref="TransferPolls"/>).
+    /// </remarks>
     [Alias("poll")]
     Task<TransferAnswer?> Poll(string atBookmark, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Its node is leaving (<see cref="Cluster.NodeDrain"/>): the activation deactivates once its job is finished (at once
+    /// when it is), so that later requests reach a new one on another node, and polls are answered from the kept outcome.
+    /// </summary>
+    [Alias("step-aside")]
+    Task StepAside();
 }

@@ -77,6 +77,36 @@ public sealed class NodeFiles(TransferFiles files, ILocalSiloDetails local, IGra
         logger.LogInformation("Copied {Name} from node {Node}: {Bytes} bytes", source.Name, source.Node, bytes);
     }
 
+    /// <summary>
+    /// Serves a leaving node's hand-over of its finished export <paramref name="source"/>: copies it here under the same name,
+    /// where <see cref="FindAsync"/> finds it for the download.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not an export's name.</exception>
+    public async Task TakeAsync(NodeFile source)
+    {
+        if (!source.Name.StartsWith("exports/", StringComparison.Ordinal))
+            throw new ArgumentException($"'{source.Name}' is not an export: only those are handed over.", nameof(source));
+        var path = Shareable(source.Name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await CopyAsync(source, path);
+    }
+
+    /// <summary>Copies <paramref name="source"/>, on any node, to the local <paramref name="path"/>: whole, or not at all.</summary>
+    public async Task CopyAsync(NodeFile source, string path)
+    {
+        var partial = TransferFiles.Partial(path);
+        try
+        {
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true))
+                await CopyAsync(source, file, CancellationToken.None);
+            File.Move(partial, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
+
     /// <summary>Deletes a staged file wherever it is; a best effort (what is left is swept within the hour).</summary>
     public async Task DeleteAsync(NodeFile staged)
     {

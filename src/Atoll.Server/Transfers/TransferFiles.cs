@@ -34,6 +34,19 @@ public sealed partial class TransferFiles(IOptions<AtollServerOptions> options)
     /// <summary>The name (under <c>transfers/</c>) of the finished export <paramref name="fileName"/>.</summary>
     public static string ExportName(string uuid, string fileName) => $"exports/{Guid.Parse(uuid)}/{fileName}";
 
+    /// <summary>The names (under <c>transfers/</c>) of this node's finished exports younger than <paramref name="age"/>, newest first.</summary>
+    public IReadOnlyList<string> Exports(TimeSpan age)
+    {
+        var folder = Path.Combine(_root, "exports");
+        if (!Directory.Exists(folder)) return [];
+        var oldest = DateTime.UtcNow - age;
+        return [.. new DirectoryInfo(folder).EnumerateFiles("*.sql", SearchOption.AllDirectories)
+            .Where(f => f.LastWriteTimeUtc >= oldest)
+            .OrderByDescending(f => f.LastWriteTimeUtc)
+            .Select(f => Path.GetRelativePath(_root, f.FullName).Replace('\\', '/'))
+            .Where(name => ShareableName().IsMatch(name))];
+    }
+
     /// <summary>A fresh temporary name next to <paramref name="path"/>, renamed into place once complete.</summary>
     public static string Partial(string path) => $"{path}.{Guid.NewGuid():N}.partial";
 

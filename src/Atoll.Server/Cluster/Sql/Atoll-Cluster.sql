@@ -45,3 +45,10 @@ $$;
 -- Secrets every node must share, created once by whichever node needs one first: 'transfer' signs the upload and
 -- download URLs of imports and exports, so a URL one node hands out is good on any node (PostgresTransferSecret).
 CREATE TABLE IF NOT EXISTS cluster_secrets(name text PRIMARY KEY, value bytea NOT NULL);
+
+-- Finished import and export jobs, kept for an hour (the signed URLs' lifetime) so a poll through any node answers one
+-- whose node has since left (PostgresTransferOutcomes; expired rows are deleted at the next save). key is the job grain's;
+-- result is the polling answer's "result" JSON; file the export file the client downloads (another node holds it after a drain).
+CREATE TABLE IF NOT EXISTS transfer_outcomes(
+    key text NOT NULL, at_bookmark text NOT NULL, type text NOT NULL, node text NOT NULL, error text, result bytea, file text,
+    finished_at timestamptz NOT NULL, PRIMARY KEY(key, at_bookmark));
