@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -31,7 +32,7 @@ public sealed class RedisMembershipTests(RedisClusterFixture cluster) : IClassFi
         var text = string.Join("\n", rows.Select(r => $"{r.Name} = {r.Value}"));
         Assert.True(rows.Any(r => r.Name == "Version"), $"no table version in {MembershipKey}:\n{text}");
         foreach (var node in cluster.Nodes)
-            Assert.True(rows.Count(r => IsRowOf(r, node) && IsActive(r)) == 1, $"no active row for {node.Name} in {MembershipKey}:\n{text}");
+            Assert.True(rows.Count(r => IsRowOf(r, node) && StatusOf(r) == SiloStatus.Active) == 1, $"no active row for {node.Name} in {MembershipKey}:\n{text}");
 
         await using var postgres = new NpgsqlConnection(cluster.PostgresConnectionString);
         await postgres.OpenAsync(ct);
@@ -89,7 +90,7 @@ public sealed class RedisMembershipTests(RedisClusterFixture cluster) : IClassFi
         }
         // The death was voted into Redis: the victim's row is there, marked dead.
         var rows = await MembershipRowsAsync(ct);
-        Assert.True(rows.Any(r => IsRowOf(r, victim) && !IsActive(r)),
+        Assert.True(rows.Any(r => IsRowOf(r, victim) && StatusOf(r) == SiloStatus.Dead),
             $"no dead row for {victim.Name} in {MembershipKey}:\n{string.Join("\n", rows.Select(r => $"{r.Name} = {r.Value}"))}");
     }
 
@@ -121,7 +122,10 @@ public sealed class RedisMembershipTests(RedisClusterFixture cluster) : IClassFi
         return rows;
     }
 
-    static bool IsRowOf(HashEntry row, ClusterNode node) => row.Value.ToString().Contains($"\"SiloName\":\"{node.Name}\"", StringComparison.Ordinal);
+    /// <summary>A silo's row is JSON: {"SiloAddress":…,"Status":3,…,"SiloName":"node1",…} (Status is Orleans' SiloStatus as a number).</summary>
+    static bool IsRowOf(HashEntry row, ClusterNode node) => row.Name != "Version" && Row(row).GetProperty("SiloName").GetString() == node.Name;
 
-    static bool IsActive(HashEntry row) => row.Value.ToString().Contains("\"Status\":\"Active\"", StringComparison.Ordinal);
+    static SiloStatus StatusOf(HashEntry row) => (SiloStatus)Row(row).GetProperty("Status").GetInt32();
+
+    static JsonElement Row(HashEntry row) => JsonDocument.Parse(row.Value.ToString()).RootElement;
 }
