@@ -12,18 +12,26 @@ namespace Atoll.Cluster.Tests;
 /// Tests may kill, freeze or drain nodes; <see cref="EnsureAllRunningAsync"/> brings the cluster back to three.
 /// Every process is killed by PID on dispose, whatever happened.
 /// </summary>
-public class ClusterFixture(string membership) : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public const string AdminToken = "cluster-test-admin-token-0123456789";
     static readonly string[] Regions = ["WNAM", "WEUR", "APAC"];
 
     readonly PostgresServer _postgres = new();
-    readonly RedisServer? _redis = membership == "redis" ? new() : null;
+    readonly string _membership;
+    readonly RedisServer? _redis;
     readonly string _root = Directory.CreateTempSubdirectory("atoll-cluster-").FullName;
     S3rverProcess? _s3;
     string _connectionString = "";
 
     public ClusterFixture() : this("postgres") { }
+
+    /// <summary>A cluster whose Orleans membership is in <paramref name="membership"/> (<c>postgres</c> or <c>redis</c>; xunit wants one public constructor).</summary>
+    protected ClusterFixture(string membership)
+    {
+        _membership = membership;
+        _redis = membership == "redis" ? new() : null;
+    }
 
     public IReadOnlyList<ClusterNode> Nodes { get; private set; } = [];
 
@@ -51,7 +59,7 @@ public class ClusterFixture(string membership) : IAsyncLifetime
     [
         "--Atoll:Cluster:Enabled=true",
         "--Atoll:Cluster:PostgresConnectionString=" + _connectionString,
-        "--Atoll:Cluster:Membership=" + membership,
+        "--Atoll:Cluster:Membership=" + _membership,
         .. _redis is null ? [] : new[] { "--Atoll:Cluster:RedisConnectionString=" + _redis.ConnectionString },
         // A database with read_replication auto gets a replica on the node of each region but its primary's.
         .. Regions.Select((r, i) => $"--Atoll:Replication:Regions:{i}={r}"),
