@@ -12,9 +12,6 @@ public sealed partial class RedisServer : IAsyncDisposable
     /// <summary>The loopback port the server listens on.</summary>
     public int Port => _server.Port;
 
-    /// <summary>The server's PID (0 once stopped).</summary>
-    public int Pid => _server.Pid;
-
     /// <summary>A StackExchange.Redis connection string to it.</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 

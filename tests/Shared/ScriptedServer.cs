@@ -32,9 +32,6 @@ internal sealed class ScriptedServer(string script)
     /// <summary>The loopback port the server listens on.</summary>
     public int Port { get; private set; }
 
-    /// <summary>The PID the script printed.</summary>
-    public int Pid => _pid;
-
     /// <summary>Starts the server; on failure throws with the script's output and <paramref name="log"/>'s contents (a file in <see cref="Directory"/>).</summary>
     public async Task StartAsync(string log)
     {
