@@ -10,6 +10,8 @@
 # Ports: nodes http://127.0.0.1:8801..8803 (silos 11111..11113), PostgreSQL 55432, s3rver 4568; override with
 # ATOLL_CLUSTER_HTTP_BASE, ATOLL_CLUSTER_SILO_BASE, ATOLL_CLUSTER_PG_PORT, ATOLL_CLUSTER_S3_PORT.
 # Needs what scripts/postgres.sh installs (Debian's postgresql) and scripts/compat-install.sh (s3rver); restart needs jq.
+# ATOLL_CLUSTER_MEMBERSHIP=redis keeps Orleans' membership in a private Redis (scripts/redis.sh, port
+# ATOLL_CLUSTER_REDIS_PORT, default 56379) instead of PostgreSQL; the catalog and the fence stay in PostgreSQL.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +23,8 @@ silo_base=${ATOLL_CLUSTER_SILO_BASE:-11110}
 pg_port=${ATOLL_CLUSTER_PG_PORT:-55432}
 s3_port=${ATOLL_CLUSTER_S3_PORT:-4568}
 regions=(WNAM WEUR APAC)
+membership=${ATOLL_CLUSTER_MEMBERSHIP:-postgres}
+redis_port=${ATOLL_CLUSTER_REDIS_PORT:-56379}
 
 wait_http() { # url, seconds
   local i
@@ -44,6 +48,13 @@ start() {
     "$psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE atoll"
   fi
 
+  local membership_args=(--Atoll:Cluster:Membership="$membership")
+  if [ "$membership" = redis ]; then
+    local redis_pid; redis_pid=$("$root/scripts/redis.sh" start "$dir/redis" "$redis_port")
+    echo "redis $redis_pid" >>"$dir/pids"
+    membership_args+=(--Atoll:Cluster:RedisConnectionString="127.0.0.1:$redis_port")
+  fi
+
   # s3rver exits when its stdin closes: a fifo held open by a sleeper keeps it alive until it is stopped.
   rm -f "$dir/s3rver.stdin" && mkfifo "$dir/s3rver.stdin"
   sleep infinity >"$dir/s3rver.stdin" 2>/dev/null </dev/null &  # no inherited stderr: a caller reading ours through a pipe must see it close
@@ -60,7 +71,7 @@ start() {
     mkdir -p "$dir/node$i"
     ATOLL_ADMIN_TOKEN=$token dotnet "$dll" --urls "http://127.0.0.1:$((http_base + i))" --data-dir "$dir/node$i" \
       --Atoll:Cluster:Enabled=true --Atoll:Cluster:NodeName="node$i" --Atoll:Cluster:Region="${regions[$((i - 1))]}" \
-      --Atoll:Cluster:PostgresConnectionString="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=atoll" \
+      --Atoll:Cluster:PostgresConnectionString="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=atoll" "${membership_args[@]}" \
       --Atoll:SiloPort=$((silo_base + i)) --Atoll:GatewayPort=$((silo_base + 100 + i)) \
       --Atoll:ObjectStore:Kind=S3 --Atoll:ObjectStore:ServiceUrl="http://127.0.0.1:$s3_port" --Atoll:ObjectStore:Bucket=atoll \
       --Atoll:ObjectStore:AccessKey=S3RVER --Atoll:ObjectStore:SecretKey=S3RVER \
@@ -88,8 +99,9 @@ stop() {
     case $name in s3rver|s3rver-stdin) kill -TERM "$pid" 2>/dev/null || true ;; esac
   done <"$dir/pids"
   "$root/scripts/postgres.sh" stop "$dir/postgres" || true
+  "$root/scripts/redis.sh" stop "$dir/redis" || true
   while read -r name pid; do
-    case $name in postgres) kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true ;; esac
+    case $name in postgres|redis) kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true ;; esac
   done <"$dir/pids"
   rm -f "$dir/pids" "$dir/s3rver.stdin"
   echo "stopped"

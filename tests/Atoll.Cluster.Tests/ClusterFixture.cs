@@ -8,25 +8,44 @@ namespace Atoll.Cluster.Tests;
 /// <summary>
 /// A real 3-node cluster on loopback, formed once for the collection: a private PostgreSQL (membership, catalog, fence),
 /// s3rver (the shared object store) and three <c>dotnet Atoll.Server.dll</c> processes in regions WNAM, WEUR and APAC.
+/// A subclass may keep membership in a private Redis instead (<see cref="RedisClusterFixture"/>).
 /// Tests may kill, freeze or drain nodes; <see cref="EnsureAllRunningAsync"/> brings the cluster back to three.
 /// Every process is killed by PID on dispose, whatever happened.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public const string AdminToken = "cluster-test-admin-token-0123456789";
     static readonly string[] Regions = ["WNAM", "WEUR", "APAC"];
 
     readonly PostgresServer _postgres = new();
+    readonly string _membership;
+    readonly RedisServer? _redis;
     readonly string _root = Directory.CreateTempSubdirectory("atoll-cluster-").FullName;
     S3rverProcess? _s3;
     string _connectionString = "";
 
+    public ClusterFixture() : this("postgres") { }
+
+    /// <summary>A cluster whose Orleans membership is in <paramref name="membership"/> (<c>postgres</c> or <c>redis</c>; xunit wants one public constructor).</summary>
+    protected ClusterFixture(string membership)
+    {
+        _membership = membership;
+        _redis = membership == "redis" ? new() : null;
+    }
+
     public IReadOnlyList<ClusterNode> Nodes { get; private set; } = [];
+
+    /// <summary>The cluster's PostgreSQL database (catalog, fence; membership unless it is in Redis).</summary>
+    public string PostgresConnectionString => _connectionString;
+
+    /// <summary>The Redis holding membership, or null when membership is in PostgreSQL.</summary>
+    public RedisServer? Redis => _redis;
 
     public async ValueTask InitializeAsync()
     {
         await _postgres.InitializeAsync();
         _connectionString = await _postgres.CreateDatabaseAsync("atoll");
+        if (_redis is not null) await _redis.InitializeAsync();
         _s3 = await S3rverProcess.StartAsync();
         Nodes = [.. Enumerable.Range(0, 3).Select(i =>
             new ClusterNode($"node{i + 1}", Regions[i], Path.Combine(_root, $"node{i + 1}"), Settings))];
@@ -40,6 +59,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     [
         "--Atoll:Cluster:Enabled=true",
         "--Atoll:Cluster:PostgresConnectionString=" + _connectionString,
+        "--Atoll:Cluster:Membership=" + _membership,
+        .. _redis is null ? [] : new[] { "--Atoll:Cluster:RedisConnectionString=" + _redis.ConnectionString },
         // A database with read_replication auto gets a replica on the node of each region but its primary's.
         .. Regions.Select((r, i) => $"--Atoll:Replication:Regions:{i}={r}"),
         "--Atoll:Replication:BookmarkWait=00:00:05",
@@ -128,6 +149,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             await node.KillAsync();
         }
         if (_s3 is not null) await _s3.DisposeAsync();
+        if (_redis is not null) await _redis.DisposeAsync();
         await _postgres.DisposeAsync();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }

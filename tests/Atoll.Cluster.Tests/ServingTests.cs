@@ -5,9 +5,12 @@ namespace Atoll.Cluster.Tests;
 public sealed class ServingTests(ClusterFixture cluster)
 {
     [Fact]
-    public async Task Databases_spread_over_all_nodes_and_every_node_answers_for_every_database()
+    public Task Databases_spread_over_all_nodes_and_every_node_answers_for_every_database()
+        => AssertDatabasesSpreadAndServedByEveryNodeAsync(cluster, TestContext.Current.CancellationToken);
+
+    /// <summary>The scenario itself, shared with <see cref="RedisMembershipTests"/> (the same on either membership provider).</summary>
+    internal static async Task AssertDatabasesSpreadAndServedByEveryNodeAsync(ClusterFixture cluster, CancellationToken ct)
     {
-        var ct = TestContext.Current.CancellationToken;
         await cluster.EnsureAllRunningAsync(ct);
         var run = Guid.NewGuid().ToString("N")[..8];
         var uuids = new List<string>();

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Atoll.Tests;
@@ -8,42 +5,22 @@ namespace Atoll.Tests;
 /// <summary>
 /// A private PostgreSQL for one test class (<c>IClassFixture&lt;PostgresServer&gt;</c>): started by
 /// <c>scripts/postgres.sh</c> in a temporary directory on a free loopback port, stopped and then killed by its
-/// postmaster PID when the class ends — also when the run ends abruptly — and its directory removed.
+/// postmaster PID when the class ends — also when the run ends abruptly — and its directory removed (<see cref="ScriptedServer"/>).
 /// Each test takes its own database from <see cref="CreateDatabaseAsync"/>, so tests never see each other's rows.
 /// Free of xunit (the fixture side is in PostgresServer.Fixture.cs) so benchmarks link it too.
 /// </summary>
 public sealed partial class PostgresServer : IAsyncDisposable
 {
-    static readonly object LiveLock = new();
-    static readonly HashSet<PostgresServer> Live = [];
-
-    static PostgresServer()
-    {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            lock (LiveLock)
-                foreach (var server in Live) server.Kill();
-        };
-    }
-
-    readonly string _directory = Directory.CreateTempSubdirectory("atoll-pg-").FullName;
-    int _postmasterPid;
+    readonly ScriptedServer _server = new("postgres");
     int _databases;
 
     /// <summary>The loopback port the server listens on.</summary>
-    public int Port { get; private set; }
+    public int Port => _server.Port;
 
     /// <summary>The server's own <c>postgres</c> database (for administration; tests use their own databases).</summary>
     public string AdminConnectionString => ConnectionStringFor("postgres");
 
-    public async ValueTask InitializeAsync()
-    {
-        lock (LiveLock) Live.Add(this);
-        Port = FreePort();
-        var (code, output) = await RunScriptAsync("start", _directory, Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (code != 0 || !int.TryParse(output.Trim().Split('\n')[^1], out _postmasterPid))
-            throw new InvalidOperationException($"scripts/postgres.sh start failed (exit {code}):\n{output}\n{ReadLog()}");
-    }
+    public async ValueTask InitializeAsync() => await _server.StartAsync("postgres.log");
 
     /// <summary>Creates a fresh database and returns a connection string to it.</summary>
     public async Task<string> CreateDatabaseAsync(string? prefix = null)
@@ -70,71 +47,6 @@ public sealed partial class PostgresServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        try
-        {
-            await RunScriptAsync("stop", _directory);
-        }
-        finally
-        {
-            Kill();
-            lock (LiveLock) Live.Remove(this);
-            try { Directory.Delete(_directory, recursive: true); } catch (IOException) { /* a straggler still holds a file */ }
-        }
-    }
-
-    /// <summary>Kills the postmaster (and its backends) by PID if it still runs.</summary>
-    void Kill()
-    {
-        if (_postmasterPid == 0) return;
-        try
-        {
-            using var process = Process.GetProcessById(_postmasterPid);
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(TimeSpan.FromSeconds(30));
-        }
-        catch (ArgumentException) { /* already gone */ }
-        catch (InvalidOperationException) { /* exited meanwhile */ }
-        _postmasterPid = 0;
-    }
-
-    string ReadLog()
-    {
-        var log = Path.Combine(_directory, "postgres.log");
-        return File.Exists(log) ? File.ReadAllText(log) : "";
-    }
-
-    static async Task<(int Code, string Output)> RunScriptAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "postgres.sh"));
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start bash");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5)); // includes an apt install on a fresh machine
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"scripts/postgres.sh {string.Join(' ', arguments)} did not finish in 5 minutes");
-        }
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Atoll.slnx"))) return dir.FullName;
-        throw new InvalidOperationException($"No Atoll.slnx above {AppContext.BaseDirectory}");
+        await _server.StopAsync();
     }
 }
