@@ -9,7 +9,7 @@
 #
 # Ports: nodes http://127.0.0.1:8801..8803 (silos 11111..11113), PostgreSQL 55432, s3rver 4568; override with
 # ATOLL_CLUSTER_HTTP_BASE, ATOLL_CLUSTER_SILO_BASE, ATOLL_CLUSTER_PG_PORT, ATOLL_CLUSTER_S3_PORT.
-# Needs what scripts/postgres.sh installs (Debian's postgresql) and scripts/compat-install.sh (s3rver); restart needs jq.
+# Needs what scripts/postgres.sh installs (Debian's postgresql) and scripts/compat-install.sh (s3rver); restart installs jq when missing.
 # ATOLL_CLUSTER_MEMBERSHIP=redis keeps Orleans' membership in a private Redis (scripts/redis.sh, port
 # ATOLL_CLUSTER_REDIS_PORT, default 56379) instead of PostgreSQL; the catalog and the fence stay in PostgreSQL.
 set -euo pipefail
@@ -115,6 +115,7 @@ status() {
 # One node's rolling restart: SIGTERM (a drain: its databases and transfer jobs are handed over first), then the same
 # command line again — read back from the process, so it starts with exactly the settings it had — until it is active.
 restart() {
+  command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; } # reads the node list
   local pid; pid=$(awk -v n="$node" '$1 == n { print $2 }' "$dir/pids" 2>/dev/null)
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || { echo "$node is not running (see $dir/pids)" >&2; exit 1; }
   local args; mapfile -d '' -t args <"/proc/$pid/cmdline"
