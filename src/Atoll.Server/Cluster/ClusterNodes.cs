@@ -14,7 +14,7 @@ public sealed class ClusterNodes(IGrainFactory grains, ILocalSiloDetails local, 
     public async Task<IReadOnlyList<Node>> ListAsync(CancellationToken cancellationToken)
     {
         var metadata = services.GetService<ISiloMetadataCache>();
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false, cancellationToken);
+        var hosts = await HostsAsync(onlyActive: false, cancellationToken);
         var nodes = new List<Node>();
         foreach (var host in hosts.Where(h => h.Status != SiloStatus.Dead).OrderBy(h => h.SiloName, StringComparer.Ordinal))
         {
@@ -39,10 +39,27 @@ public sealed class ClusterNodes(IGrainFactory grains, ILocalSiloDetails local, 
         return nodes;
     }
 
+    /// <summary>
+    /// The membership table as Orleans reads it. A table that cannot be read (its store down, or emptied under a running
+    /// cluster) is the operator's to fix: answered as a 503 that says so, not as an anonymous internal error.
+    /// </summary>
+    async Task<MembershipEntry[]> HostsAsync(bool onlyActive, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+        {
+            throw new Api.ApiException(StatusCodes.Status503ServiceUnavailable, (int)D1ErrorCode.SqlError,
+                $"The cluster's membership table could not be read ({ex.GetType().Name}: {ex.Message}); check the membership store.");
+        }
+    }
+
     /// <summary>Drains the active node named <paramref name="name"/> (<see cref="NodeDrain"/>); false when there is none.</summary>
     public async Task<bool> DrainAsync(string name)
     {
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true);
+        var hosts = await HostsAsync(onlyActive: true, CancellationToken.None);
         if (hosts.FirstOrDefault(h => h.SiloName == name) is not { } host) return false;
         await grains.GetGrain<INodeGrain>(NodeGrain.KeyOf(host.SiloAddress)).Drain();
         return true;
