@@ -7,7 +7,7 @@ namespace Atoll.Cluster.Tests;
 /// <summary>
 /// Transfer jobs when their node leaves: a drain waits for the import running on the leaving node and sends new jobs to
 /// other nodes; an export that finished on a node stopped with SIGTERM is still answered, and downloaded, through another
-/// node. These tests stop nodes, so they have a cluster of their own (started once for the class).
+/// node; a file uploaded to a node that then stopped is still ingested through another. These tests stop nodes, so they have a cluster of their own (started once for the class).
 /// </summary>
 public sealed class TransferDrainTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
@@ -25,14 +25,8 @@ public sealed class TransferDrainTests(ClusterFixture cluster) : IClassFixture<C
 
         // The whole import goes through the leaving node: the upload lands there and its job runs there.
         const int rows = 1000, slow = 4;
-        var file = SlowImport(slow, rows);
-        var etag = Convert.ToHexStringLower(MD5.HashData(file));
-        var init = await TransferTests.PostAsync(leaving, $"{leaving.Databases}/{uuid}/import", new { action = "init", etag }, ct);
-        using (var http = new HttpClient { Timeout = TimeSpan.FromMinutes(3) })
-        using (var put = await http.PutAsync(init.GetProperty("upload_url").GetString(), new ByteArrayContent(file), ct))
-            Assert.True(put.IsSuccessStatusCode, $"upload to {leaving.Name}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync(ct)}");
-        var state = await TransferTests.PostAsync(leaving, $"{leaving.Databases}/{uuid}/import",
-            new { action = "ingest", etag, filename = init.GetProperty("filename").GetString() }, ct);
+        var (etag, filename) = await UploadAsync(leaving, uuid, SlowImport(slow, rows), ct);
+        var state = await TransferTests.PostAsync(leaving, $"{leaving.Databases}/{uuid}/import", new { action = "ingest", etag, filename }, ct);
         Assert.True(state.GetProperty("status").GetString() == "active", $"the import finished before the drain could start: make it slower: {state}");
         Assert.Contains($"Started import job import:{uuid}", leaving.Output, StringComparison.Ordinal);
 
@@ -108,6 +102,30 @@ public sealed class TransferDrainTests(ClusterFixture cluster) : IClassFixture<C
                 $"row {id} is missing from the {dump.Length}-character dump");
     }
 
+    [Fact]
+    public async Task Upload_that_reached_a_node_before_it_stopped_is_ingested_through_another_node()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await cluster.EnsureAllRunningAsync(ct);
+        var (leaving, through) = (cluster.Nodes[1], cluster.Nodes[0]);
+        var uuid = await ClusterFixture.CreateDatabaseAsync(through, $"left-upload-{Guid.NewGuid():N}"[..30], null, ct);
+        const int rows = 500;
+        var (etag, filename) = await UploadAsync(leaving, uuid, SlowImport(slow: 1, rows), ct);
+
+        // The node the file was uploaded to stops (SIGTERM: a drain) before the client asks for the ingest.
+        await leaving.TerminateAsync();
+        Assert.True(await leaving.WaitForExitAsync(TimeSpan.FromMinutes(2), ct), $"{leaving.Name} did not stop:\n{leaving.Output}");
+
+        var state = await TransferTests.PostAsync(through, $"{through.Databases}/{uuid}/import", new { action = "ingest", etag, filename }, ct);
+        state = await TransferTests.PollAsync(state, s => TransferTests.PostAsync(through, $"{through.Databases}/{uuid}/import",
+            new { action = "poll", current_bookmark = s.GetProperty("at_bookmark").GetString() }, ct), ct);
+        Assert.True(state.GetProperty("status").GetString() == "complete",
+            $"ingest through {through.Name} of a file uploaded to {leaving.Name}, which then stopped: {state}\n{leaving.Output}\n{cluster.Logs()}");
+        var (status, body) = await through.QueryAsync(uuid, "SELECT count(*) AS n FROM imported", null, ct);
+        Assert.True(status == 200, body.ToString());
+        Assert.Equal(rows, body.GetProperty("result")[0].GetProperty("results")[0].GetProperty("n").GetInt32());
+    }
+
     /// <summary>
     /// An import file that takes a while to run: tables <c>imported(id, v)</c> (<paramref name="rows"/> rows) and
     /// <c>counted(n)</c>, into which each of <paramref name="slow"/> statements writes a count of <see cref="Counted"/> rows.
@@ -122,6 +140,17 @@ public sealed class TransferDrainTests(ClusterFixture cluster) : IClassFixture<C
             sql.Append($"INSERT INTO imported VALUES ({i + 1}, 'row {i + 1}');\n");
         }
         return Encoding.UTF8.GetBytes(sql.ToString());
+    }
+
+    /// <summary>D1's import upload through <paramref name="node"/>: <c>init</c>, then the file PUT to the signed URL (so it lands on that node).</summary>
+    static async Task<(string Etag, string Filename)> UploadAsync(ClusterNode node, string uuid, byte[] file, CancellationToken ct)
+    {
+        var etag = Convert.ToHexStringLower(MD5.HashData(file));
+        var init = await TransferTests.PostAsync(node, $"{node.Databases}/{uuid}/import", new { action = "init", etag }, ct);
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
+        using var put = await http.PutAsync(init.GetProperty("upload_url").GetString(), new ByteArrayContent(file), ct);
+        Assert.True(put.IsSuccessStatusCode, $"upload to {node.Name}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync(ct)}");
+        return (etag, init.GetProperty("filename").GetString()!);
     }
 
     static async Task WaitForLogAsync(ClusterNode node, string text, CancellationToken ct)

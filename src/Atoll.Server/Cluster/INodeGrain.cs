@@ -32,7 +32,7 @@ public interface INodeGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("keep-file")]
     Task<long> KeepFile(string name);
 
-    /// <summary>Copies the finished export <paramref name="source"/> of a leaving node here, so its signed URL still downloads it.</summary>
+    /// <summary>Copies an upload or finished export <paramref name="source"/> of a leaving node here, so its ingest or its signed URL still finds it.</summary>
     [AlwaysInterleave, Alias("take-file")]
     Task TakeFile(Transfers.NodeFile source);
 

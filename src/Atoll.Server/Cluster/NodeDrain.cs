@@ -11,7 +11,7 @@ namespace Atoll.Server.Cluster;
 /// stopped (SIGTERM, in cluster mode: <see cref="StoppingAsync"/> runs before Kestrel and the silo stop). Every node
 /// stops placing databases here; this node stops opening them (<see cref="DrainingNodes.StepsAside"/>); the databases open
 /// here close once the requests they are running have answered, and open on another node at their next request. Transfer
-/// jobs running here finish first (new ones start on other nodes), and finished exports are copied to another node, so
+/// jobs running here finish first (new ones start on other nodes), and uploads and finished exports are copied to another node, so
 /// their signed URLs still download. The node then lingers, still forwarding requests that other nodes send on stale caches
 /// of where a database (or job) was, before it stops. The last node of a cluster has nowhere to hand its databases to: it just stops.
 /// </summary>
@@ -30,8 +30,8 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
     /// <summary>How long the node stays up after lingering, before Kestrel and the silo stop.</summary>
     static readonly TimeSpan Tail = TimeSpan.FromSeconds(3);
 
-    /// <summary>How long finished exports may take to copy to another node (during <see cref="Tail"/> and after it).</summary>
-    static readonly TimeSpan ExportsHandOver = TimeSpan.FromSeconds(5);
+    /// <summary>How long uploads and finished exports may take to copy to another node (during <see cref="Tail"/> and after it).</summary>
+    static readonly TimeSpan FilesHandOver = TimeSpan.FromSeconds(5);
 
     readonly Lock _gate = new();
     Task? _leaving;
@@ -75,7 +75,7 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
                 unfinished.Count, string.Join(", ", unfinished));
         // Requests sent before the others heard of the drain may still be on their way here (under load a message can
         // take seconds between nodes): staying up a little longer forwards them instead of losing them with the node.
-        await Task.WhenAll(Task.Delay(Tail), HandOverExportsAsync(others));
+        await Task.WhenAll(Task.Delay(Tail), HandOverFilesAsync(others));
     }
 
     /// <summary>Asks this node's transfer job grains to deactivate once their job is finished: later requests start them elsewhere.</summary>
@@ -92,20 +92,21 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
     }));
 
     /// <summary>
-    /// Copies this node's finished exports, newest first, to nodes that stay (within <see cref="ExportsHandOver"/>): a client
-    /// that polled one to completion here downloads it after this node left, through any node.
+    /// Copies this node's uploads and finished exports, newest first, to nodes that stay (within <see cref="FilesHandOver"/>):
+    /// a client that uploaded an import file here ingests it, and one that polled an export to completion here downloads
+    /// it, after this node left, through any node.
     /// </summary>
-    async Task HandOverExportsAsync(SiloAddress[] others)
+    async Task HandOverFilesAsync(SiloAddress[] others)
     {
         var staying = others.Where(s => !draining.Contains(s)).ToArray();
-        var exports = files.Exports(ITransferOutcomes.Retention);
-        if (staying.Length == 0 || exports.Count == 0) return;
+        var handing = files.HandOver(ITransferOutcomes.Retention);
+        if (staying.Length == 0 || handing.Count == 0) return;
         var handOver = Stopwatch.StartNew();
         var handed = 0;
-        foreach (var name in exports)
+        foreach (var name in handing)
         {
             var to = staying[Random.Shared.Next(staying.Length)];
-            var left = ExportsHandOver - handOver.Elapsed;
+            var left = FilesHandOver - handOver.Elapsed;
             try
             {
                 if (left <= TimeSpan.Zero) throw new TimeoutException();
@@ -114,10 +115,10 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
             }
             catch (Exception ex) when (ex is OrleansException or TimeoutException or IOException or ArgumentException)
             {
-                logger.LogWarning("Could not hand export {Name} over to {Node} ({Error}): its download goes with this node", name, to, ex.Message);
+                logger.LogWarning("Could not hand {Name} over to {Node} ({Error}): it goes with this node", name, to, ex.Message);
             }
         }
-        logger.LogWarning("Handed {Handed} of {Count} finished exports over to other nodes in {Seconds:F1} s", handed, exports.Count, handOver.Elapsed.TotalSeconds);
+        logger.LogWarning("Handed {Handed} of {Count} uploads and finished exports over to other nodes in {Seconds:F1} s", handed, handing.Count, handOver.Elapsed.TotalSeconds);
     }
 
     /// <summary>Database activations on this node in any state, as Orleans' catalog counts them (unknown: one).</summary>

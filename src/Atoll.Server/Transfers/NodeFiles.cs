@@ -78,14 +78,14 @@ public sealed class NodeFiles(TransferFiles files, ILocalSiloDetails local, IGra
     }
 
     /// <summary>
-    /// Serves a leaving node's hand-over of its finished export <paramref name="source"/>: copies it here under the same name,
-    /// where <see cref="FindAsync"/> finds it for the download.
+    /// Serves a leaving node's hand-over of its upload or finished export <paramref name="source"/>: copies it here under the
+    /// same name, where <see cref="FindAsync"/> finds it for the ingest or the download.
     /// </summary>
-    /// <exception cref="ArgumentException">Not an export's name.</exception>
+    /// <exception cref="ArgumentException">Neither an upload's nor an export's name.</exception>
     public async Task TakeAsync(NodeFile source)
     {
-        if (!source.Name.StartsWith("exports/", StringComparison.Ordinal))
-            throw new ArgumentException($"'{source.Name}' is not an export: only those are handed over.", nameof(source));
+        if (!source.Name.StartsWith("exports/", StringComparison.Ordinal) && !source.Name.StartsWith("uploads/", StringComparison.Ordinal))
+            throw new ArgumentException($"'{source.Name}' is neither an upload nor an export: only those are handed over.", nameof(source));
         var path = Shareable(source.Name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await CopyAsync(source, path);

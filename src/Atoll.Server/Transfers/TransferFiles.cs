@@ -34,13 +34,16 @@ public sealed partial class TransferFiles(IOptions<AtollServerOptions> options)
     /// <summary>The name (under <c>transfers/</c>) of the finished export <paramref name="fileName"/>.</summary>
     public static string ExportName(string uuid, string fileName) => $"exports/{Guid.Parse(uuid)}/{fileName}";
 
-    /// <summary>The names (under <c>transfers/</c>) of this node's finished exports younger than <paramref name="age"/>, newest first.</summary>
-    public IReadOnlyList<string> Exports(TimeSpan age)
+    /// <summary>
+    /// The names (under <c>transfers/</c>) of this node's files another node may need once this one left, younger than
+    /// <paramref name="age"/>, newest first: uploads not yet imported (their <c>ingest</c> may come through any node) and
+    /// finished exports (their download too).
+    /// </summary>
+    public IReadOnlyList<string> HandOver(TimeSpan age)
     {
-        var folder = Path.Combine(_root, "exports");
-        if (!Directory.Exists(folder)) return [];
         var oldest = DateTime.UtcNow - age;
-        return [.. new DirectoryInfo(folder).EnumerateFiles("*.sql", SearchOption.AllDirectories)
+        return [.. new[] { "uploads", "exports" }.Select(kind => Path.Combine(_root, kind)).Where(Directory.Exists)
+            .SelectMany(folder => new DirectoryInfo(folder).EnumerateFiles("*.sql", SearchOption.AllDirectories))
             .Where(f => f.LastWriteTimeUtc >= oldest)
             .OrderByDescending(f => f.LastWriteTimeUtc)
             .Select(f => Path.GetRelativePath(_root, f.FullName).Replace('\\', '/'))
