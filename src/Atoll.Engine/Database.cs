@@ -167,7 +167,12 @@ public sealed class Database : IDisposable, IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             _log?.Shipper?.ThrowIfFenced();
             // A request sent again (its first answer was lost with a node) is answered from its first commit, not run twice.
-            if (request.RequestId is { } id && _log?.Receipts.Find(id) is { } receipt) return Answer(receipt);
+            if (request.RequestId is { } id)
+            {
+                if (_log is null)
+                    throw new D1Exception(D1ErrorCode.BadRequest, "An idempotent write (Idempotency-Key) needs the change log, where its answer is kept; this database has none (Time Travel is off).");
+                if (_log.Receipts.Find(id) is { } receipt) return Answer(receipt);
+            }
             return _writer.Executor.Execute(request, cancellationToken);
         }
         finally

@@ -158,6 +158,8 @@ public static class DatabasesApi
         // Atoll's own SDK asks for REALs it can tell from INTEGERs; every other client gets D1's wire unchanged.
         var typedReals = context.Request.Headers[TypedRealsHeader] == "1";
         var request = QueryRequestReader.Rest(body, shape, readOnly: token.Permission == TokenPermission.Read, typedReals);
+        if (IdempotencyKey.RequestId(context.Request.Headers[IdempotencyKey.Header], body) is { } id)
+            request = request with { RequestId = id };
         var reply = await router.QueryAsync(database, request, session, context.RequestAborted);
         context.Response.Headers["x-d1-bookmark"] = reply.Bookmark;
         return reply.Success

@@ -37,7 +37,7 @@ public sealed class ReplicaRouter(IGrainFactory grains, DatabaseGrains primaries
         // A cluster resends it to the database's next owner when its node goes away: with an id, a write that already
         // committed there is answered from its receipt, not run twice.
         var primary = primaries.Get(database.Uuid);
-        if (failover.Enabled) request = request with { RequestId = Guid.NewGuid() };
+        if (failover.Enabled && request.RequestId is null) request = request with { RequestId = Guid.NewGuid() };
         return await failover.RunAsync(() => request.RequestId is not null || request.CannotWrite,
             ct => new ValueTask<DatabaseReply>(primary.Query(request, ct)), cancellationToken);
     }
