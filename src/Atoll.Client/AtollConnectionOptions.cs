@@ -26,6 +26,13 @@ public abstract class AtollConnectionOptions
     /// <summary>Remote: retries of read-only queries after a transient failure, as D1 does (0 to 2; default 2).</summary>
     public int MaxReadRetries { get; set; } = 2;
 
+    /// <summary>
+    /// Remote: retry writes too (as many times as reads), each sent with an <c>Idempotency-Key</c>, so that a resend of a
+    /// write whose answer was lost gets the first answer back instead of running twice. Off by default: the server must
+    /// keep a change log (Time Travel on, its default), or it refuses keyed writes. Atoll only (D1 retries no write).
+    /// </summary>
+    public bool RetryWrites { get; set; }
+
     /// <summary>Embedded: the engine's limits (D1's by default).</summary>
     public EngineOptions Engine { get; set; } = new();
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Polly;
@@ -8,7 +9,8 @@ namespace Atoll.Client.Remote;
 
 /// <summary>
 /// HTTP to one Atoll server with one API token: a timeout on every attempt, and for read-only queries D1's bounded
-/// automatic retry on transient failures (unreachable server, 408/429/502/503/504, per-attempt timeout).
+/// automatic retry on transient failures (unreachable server, 408/429/502/503/504, per-attempt timeout); with
+/// <see cref="AtollConnectionOptions.RetryWrites"/>, writes too, each with its own <c>Idempotency-Key</c>.
 /// </summary>
 internal sealed class RemoteConnection : IDisposable
 {
@@ -32,6 +34,7 @@ internal sealed class RemoteConnection : IDisposable
         _token = options.ApiToken!;
         _account = string.IsNullOrWhiteSpace(options.AccountId) ? null : options.AccountId;
         _timeout = options.Timeout;
+        RetryWrites = options.RetryWrites;
         _writes = new ResiliencePipelineBuilder().AddTimeout(options.Timeout).Build();
         var reads = new ResiliencePipelineBuilder();
         if (options.MaxReadRetries > 0)
@@ -48,22 +51,35 @@ internal sealed class RemoteConnection : IDisposable
         _reads = reads.AddTimeout(options.Timeout).Build();
     }
 
+    /// <summary>Whether writes are retried, with an idempotency key (<see cref="AtollConnectionOptions.RetryWrites"/>).</summary>
+    public bool RetryWrites { get; }
+
+    /// <summary>The request header that makes a write safe to resend (the server keeps its answer for two minutes).</summary>
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    /// <summary>A keyed write is resent for at most this long after it was first sent: well inside the server's two minutes.</summary>
+    static readonly TimeSpan ResendFor = TimeSpan.FromSeconds(60);
+
     /// <summary>The server's base address, for messages.</summary>
     public string Source => _base.ToString();
 
     /// <summary>
-    /// Sends one request; with <paramref name="retry"/>, transient failures are retried (only for requests safe to repeat).
+    /// Sends one request; with <paramref name="retry"/>, transient failures are retried (only for requests safe to repeat:
+    /// reads, and writes carrying an <paramref name="idempotencyKey"/>, those for at most <see cref="ResendFor"/>).
     /// A <paramref name="session"/> (a session's constraint or bookmark) goes in <see cref="SessionHeader"/>, so reads may go to a replica.
     /// </summary>
     /// <exception cref="D1Exception">The server could not be reached, did not answer in time, or kept answering with a transient error.</exception>
     public async Task<RemoteResponse> SendAsync(HttpMethod method, string path, byte[]? body, bool retry, CancellationToken cancellationToken,
-        string? session = null)
+        string? session = null, string? idempotencyKey = null)
     {
         try
         {
             return await (retry ? _reads : _writes).ExecuteAsync(
-                static (state, token) => state.Self.SendOnceAsync(state.Method, state.Path, state.Body, state.Session, token),
-                (Self: this, Method: method, Path: path, Body: body, Session: session), cancellationToken).ConfigureAwait(false);
+                static (state, token) => state.Key is not null && Stopwatch.GetElapsedTime(state.Sent) > ResendFor
+                    ? throw new D1Exception(D1ErrorCodes.Error, $"Gave up resending a write to the Atoll server at {state.Self._base} after {ResendFor.TotalSeconds:0} s; it may or may not have been applied.")
+                    : state.Self.SendOnceAsync(state.Method, state.Path, state.Body, state.Session, state.Key, token),
+                (Self: this, Method: method, Path: path, Body: body, Session: session, Key: idempotencyKey, Sent: Stopwatch.GetTimestamp()),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -72,8 +88,10 @@ internal sealed class RemoteConnection : IDisposable
         }
     }
 
-    ValueTask<RemoteResponse> SendOnceAsync(HttpMethod method, string path, byte[]? body, string? session, CancellationToken cancellationToken)
-        => SendOnceAsync(method, path, body is null ? null : new ByteArrayContent(body) { Headers = { ContentType = Json } }, null, cancellationToken, session);
+    ValueTask<RemoteResponse> SendOnceAsync(HttpMethod method, string path, byte[]? body, string? session, string? idempotencyKey,
+        CancellationToken cancellationToken)
+        => SendOnceAsync(method, path, body is null ? null : new ByteArrayContent(body) { Headers = { ContentType = Json } }, null, cancellationToken,
+            session, idempotencyKey);
 
     /// <summary>The request header carrying a session's constraint or bookmark (the binding's, which the server also reads on REST).</summary>
     public const string SessionHeader = "x-cf-d1-session-commit-token";
@@ -94,10 +112,11 @@ internal sealed class RemoteConnection : IDisposable
 
     /// <summary>One exchange; with <paramref name="sink"/>, a 200 body is streamed there instead of being buffered.</summary>
     async ValueTask<RemoteResponse> SendOnceAsync(HttpMethod method, string path, HttpContent? content, Stream? sink, CancellationToken cancellationToken,
-        string? session = null)
+        string? session = null, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(_base, path));
         if (session is not null) request.Headers.TryAddWithoutValidation(SessionHeader, session);
+        if (idempotencyKey is not null) request.Headers.TryAddWithoutValidation(IdempotencyHeader, idempotencyKey);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
         request.Headers.Add("x-atoll-typed-reals", "1"); // whole REALs come back as 2.0, so they map to double as documented
         request.Content = content;

@@ -12,24 +12,26 @@ internal sealed class RemoteTransport(RemoteConnection connection, RemoteAdmin a
     public async Task<TransportReply> SendAsync(TransportRequest request, CancellationToken cancellationToken)
     {
         var body = QueryBody.Write(request.Statements, request.IsBatch);
-        // D1 retries only queries that cannot have written anything.
-        var retry = request.Statements.Count > 0 && request.Statements.All(s => SqlText.IsReadOnlyQuery(s.Sql));
+        // D1 retries only queries that cannot have written anything; Atoll's SDK may retry a write too, under a key that
+        // makes the server answer a resend from the first run (one key per write, the same for each of its resends).
+        var read = request.Statements.Count > 0 && request.Statements.All(s => SqlText.IsReadOnlyQuery(s.Sql));
+        var key = !read && connection.RetryWrites ? Guid.NewGuid().ToString("N") : null;
         try
         {
-            return await QueryAsync(request, body, retry, cancellationToken).ConfigureAwait(false);
+            return await QueryAsync(request, body, read || key is not null, key, cancellationToken).ConfigureAwait(false);
         }
         catch (D1Exception ex) when (ex.ApiCode == 7404 && createIfMissing && !_ensured)
         {
             await admin.EnsureAsync(database, cancellationToken).ConfigureAwait(false);
             _ensured = true;
-            return await QueryAsync(request, body, retry, cancellationToken).ConfigureAwait(false);
+            return await QueryAsync(request, body, read || key is not null, key, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    async Task<TransportReply> QueryAsync(TransportRequest request, byte[] body, bool retry, CancellationToken cancellationToken)
+    async Task<TransportReply> QueryAsync(TransportRequest request, byte[] body, bool retry, string? key, CancellationToken cancellationToken)
     {
         var path = $"{await connection.DatabasesPathAsync(cancellationToken).ConfigureAwait(false)}/{Uri.EscapeDataString(database)}/raw";
-        var response = await connection.SendAsync(HttpMethod.Post, path, body, retry, cancellationToken, request.Session).ConfigureAwait(false);
+        var response = await connection.SendAsync(HttpMethod.Post, path, body, retry, cancellationToken, request.Session, key).ConfigureAwait(false);
         var items = Envelope.ReadResults(response, connection.Source);
         return new TransportReply(ResultGrouping.LastOfEach(request.Statements, items), response.Bookmark);
     }
