@@ -166,7 +166,8 @@ public sealed class Database : IDisposable, IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _log?.Shipper?.ThrowIfFenced();
-            // A request sent again (its first answer was lost with a node) is answered from its first commit, not run twice.
+            // A request sent again (its first answer lost with a node, or resent by a client under its Idempotency-Key) is
+            // answered from its first commit's receipt, not run twice.
             if (request.RequestId is { } id)
             {
                 if (_log is null)
@@ -182,8 +183,8 @@ public sealed class Database : IDisposable, IAsyncDisposable
     }
 
     static EncodedResult Answer(WriteReceipt receipt) => receipt.Result.Count >= 0 ? receipt.Result
-        : throw new D1Exception(D1ErrorCode.SqlError, $"This write was applied at bookmark {receipt.Result.Bookmark} (it was sent again after "
-            + $"its node went away), but its result was larger than {WriteReceipt.MaxJsonBytes} bytes and was not kept.");
+        : throw new D1Exception(D1ErrorCode.SqlError, $"This write was applied at bookmark {receipt.Result.Bookmark} (this request was sent again), "
+            + $"but its result was larger than {WriteReceipt.MaxJsonBytes} bytes and was not kept.");
 
     /// <summary>
     /// Makes the change-log entries of every commit up to <paramref name="bookmark"/> durable; one sync covers every

@@ -21,8 +21,8 @@ namespace Atoll.Server.Cluster;
 public sealed class FailoverRetry
 {
     readonly bool _enabled;
-    readonly ResiliencePipeline _mayWrite;
-    readonly ResiliencePipeline _cannotWrite;
+    readonly ResiliencePipeline _unsentOnly;
+    readonly ResiliencePipeline _resendable;
     readonly ILogger _logger;
 
     /// <summary>Builds the two policies from the cluster's retry window.</summary>
@@ -31,13 +31,13 @@ public sealed class FailoverRetry
         _logger = logger;
         if (!options.Value.Enabled)
         {
-            _mayWrite = _cannotWrite = ResiliencePipeline.Empty;
+            _unsentOnly = _resendable = ResiliencePipeline.Empty;
             return;
         }
         _enabled = true;
         var window = options.Value.FailoverRetryWindow;
-        _mayWrite = Build(window, Unsent, logger);
-        _cannotWrite = Build(window, ex => Unsent(ex) || MayHaveRun(ex), logger);
+        _unsentOnly = Build(window, Unsent, logger);
+        _resendable = Build(window, ex => Unsent(ex) || MayHaveRun(ex), logger);
     }
 
     /// <summary>Whether this node is in a cluster (requests then carry ids and are resent when their node goes away).</summary>
@@ -84,7 +84,7 @@ public sealed class FailoverRetry
             }
             catch (Exception ex) when (Unsent(ex) || (MayHaveRun(ex) && resendable()))
             {
-                return await (Unsent(ex) && !resendable() ? _mayWrite : _cannotWrite).ExecuteAsync(
+                return await (Unsent(ex) && !resendable() ? _unsentOnly : _resendable).ExecuteAsync(
                     ct => Stopwatch.GetElapsedTime(sent) < ResendFor ? call(ct) : throw ConnectionLost(), cancellationToken);
             }
         }
