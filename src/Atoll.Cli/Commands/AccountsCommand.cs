@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using Atoll.Cli.Hosting;
+using Atoll.Cli.Output;
 using Atoll.Client.Admin;
 
 namespace Atoll.Cli.Commands;
@@ -20,7 +20,7 @@ internal static class AccountsCommand
         json.WriteStartObject();
         json.WriteString("id", account.Id);
         json.WriteString("name", account.Name);
-        json.WriteString("created_on", account.CreatedOn.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        JsonTimestamp.Write(json, "created_on", account.CreatedOn);
         json.WriteEndObject();
     }
 }

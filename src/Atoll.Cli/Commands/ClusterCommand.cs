@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Atoll.Cli.Hosting;
+using Atoll.Cli.Output;
 using Atoll.Client.Admin;
 using Spectre.Console;
 
@@ -23,7 +24,7 @@ internal static class ClusterCommand
         json.WriteString("region", node.Region);
         json.WriteString("address", node.Address);
         json.WriteString("status", node.Status);
-        json.WriteString("started_at", node.StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        JsonTimestamp.Write(json, "started_at", node.StartedAt);
         if (node.Databases is null)
         {
             json.WriteNull("num_databases");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Atoll.Cli.Hosting;
+using Atoll.Cli.Output;
 using Atoll.Client.Admin;
 using Spectre.Console;
 
@@ -30,7 +31,7 @@ internal static class TokensCommand
             foreach (var database in token.Databases) json.WriteStringValue(database);
             json.WriteEndArray();
         }
-        json.WriteString("issued_on", token.IssuedOn.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        JsonTimestamp.Write(json, "issued_on", token.IssuedOn);
         if (token.Value is not null) json.WriteString("value", token.Value);
         json.WriteEndObject();
     }

@@ -13,7 +13,7 @@ internal static class DatabaseOutput
         json.WriteStartObject();
         json.WriteString("uuid", info.Uuid);
         json.WriteString("name", info.Name);
-        json.WriteString("created_at", info.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        JsonTimestamp.Write(json, "created_at", info.CreatedAt);
         if (info.NumTables is { } tables) json.WriteNumber("num_tables", tables);
         if (info.FileSize is { } size) json.WriteNumber("file_size", size);
         json.WriteEndObject();
