@@ -37,5 +37,10 @@ if [ "$failed" -gt 0 ]; then
   echo "failed:"
   grep -hE '^\s+Failed [A-Za-z]' "$logs/dotnet.log" | sed 's/^ */  /' || true
   grep -hE '^not ok ' "$logs/node.log" | sed 's/^/  /' || true
+  # Again with why (assertion, stack, output), last: a CI page that keeps only the tail still shows the cause.
+  echo "why:"
+  awk '/^ +Failed [A-Za-z]/ {n = 60} /^ +Passed [A-Za-z]/ {n = 0} n > 0 {print; n--}' "$logs/dotnet.log" | cut -c1-400 || true
+  grep -hE -A30 '^ *not ok ' "$logs/node.log" | grep -vE '^ *(ok|#) ' | head -200 | cut -c1-400 || true
+  echo "tests: $passed passed, $failed failed"
 fi
 [ "$dotnet_status" -eq 0 ] && [ "$node_status" -eq 0 ] && [ "$failed" -eq 0 ]

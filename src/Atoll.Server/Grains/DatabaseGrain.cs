@@ -47,6 +47,14 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
             return;
         }
         var uuid = this.GetPrimaryKeyString();
+        // A request that found the database just before it was deleted must not bring back an empty file under its name:
+        // without its catalog row this activation opens nothing and answers Not Found until it is collected as idle (not
+        // deactivated at once: Orleans would forward the waiting requests to the next activation, which would do the same).
+        if (await catalog.FindDatabaseByUuidAsync(uuid, cancellationToken) is not { } record)
+        {
+            logger.LogDebug("Database {Uuid} is not in the catalog: nothing opened", uuid);
+            return;
+        }
         files.DropStaleCopy(uuid);
         await changeLogs.SettleAsync(uuid, cancellationToken);
         // Rebuilds the file from its change log (local, else the object store) when it is missing or behind.
@@ -63,7 +71,7 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
             // an open must not fail on it, and a commit synced locally is shipped later, never lost.
             await _database.SyncLogAsync(_database.CurrentBookmark);
             _durable = _database.CurrentBookmark.Sequence;
-            if (await catalog.FindDatabaseByUuidAsync(uuid, cancellationToken) is { ReadReplication: "auto" }) await SetReplication(true);
+            if (record.ReadReplication == "auto") await SetReplication(true);
         }
         grains.Active.Publish(uuid, _active);
     }

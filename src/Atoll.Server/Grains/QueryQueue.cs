@@ -19,51 +19,30 @@ internal sealed class QueryQueue(int readers, int maxQueued, TimeSpan maxWait, Q
     int _queued;
 
     /// <summary>Waits for a reader slot; dispose the result to give it back.</summary>
-    /// <exception cref="D1Exception">The queue is full, or the wait took longer than allowed (<see cref="D1ErrorCode.Overloaded"/>).</exception>
-    public ValueTask<Slot> EnterReadAsync(CancellationToken cancellationToken) => EnterAsync(_reads, cancellationToken);
+    /// <exception cref="D1Exception">The queue is full, or the wait took longer than allowed (<see cref="D1ErrorCode.Overloaded"/>);
+    /// the database was deleted meanwhile (<see cref="D1ErrorCode.NotFound"/>).</exception>
+    public async ValueTask<Slot> EnterReadAsync(CancellationToken cancellationToken)
+        => await TryEnterAsync(_reads, cancellationToken) ?? throw Gone();
 
     /// <summary>
     /// <see cref="EnterReadAsync"/> for a read that bypasses the grain: null, holding nothing, once the queue drains
     /// (the grain is closing), also while waiting, so the caller can fall back to the grain instead of waiting for a slot
     /// that will never come back.
     /// </summary>
-    public async ValueTask<Slot?> TryEnterDirectReadAsync(CancellationToken cancellationToken)
-    {
-        var draining = _draining.Token;
-        if (draining.IsCancellationRequested) return null;
-        Slot slot;
-        if (_reads.Wait(0, CancellationToken.None))
-        {
-            slot = new Slot(_reads);
-        }
-        else
-        {
-            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, draining);
-            try
-            {
-                slot = await EnterAsync(_reads, either.Token);
-            }
-            catch (OperationCanceledException) when (draining.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                return null;
-            }
-        }
-        // Drain began before the slot was taken: give it back at once (the drain needs it) and let the grain answer.
-        if (!draining.IsCancellationRequested) return slot;
-        slot.Dispose();
-        return null;
-    }
+    public ValueTask<Slot?> TryEnterDirectReadAsync(CancellationToken cancellationToken) => TryEnterAsync(_reads, cancellationToken);
 
     /// <summary>Waits for the write slot (the single writer); dispose the result to give it back.</summary>
-    /// <exception cref="D1Exception">The queue is full, or the wait took longer than allowed (<see cref="D1ErrorCode.Overloaded"/>).</exception>
-    public ValueTask<Slot> EnterWriteAsync(CancellationToken cancellationToken) => EnterAsync(_write, cancellationToken);
+    /// <exception cref="D1Exception">The queue is full, or the wait took longer than allowed (<see cref="D1ErrorCode.Overloaded"/>);
+    /// the database was deleted meanwhile (<see cref="D1ErrorCode.NotFound"/>).</exception>
+    public async ValueTask<Slot> EnterWriteAsync(CancellationToken cancellationToken)
+        => await TryEnterAsync(_write, cancellationToken) ?? throw Gone();
 
     /// <summary>The write slot with no queue bound, for operations that are not queries (import, restore, delete).</summary>
     public SemaphoreSlim WriteGate => _write;
 
     /// <summary>
     /// Waits until every read and the write have finished and keeps all slots, so the database can be closed under no
-    /// one's feet; nothing enters afterwards (later requests are shed, or find the database closed).
+    /// one's feet; nothing enters afterwards (direct reads fall back to the grain; queries through it hear Not Found).
     /// </summary>
     public async Task DrainAsync()
     {
@@ -75,31 +54,53 @@ internal sealed class QueryQueue(int readers, int maxQueued, TimeSpan maxWait, Q
     /// <summary>Requests waiting for a slot now.</summary>
     public int Queued => Volatile.Read(ref _queued);
 
-    async ValueTask<Slot> EnterAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
+    /// <summary>
+    /// A slot of <paramref name="gate"/>, or null (holding nothing) once the queue drains, also while waiting: a drain keeps
+    /// every slot, so a request still queued would otherwise wait out the queue's time limit and be shed as overloaded.
+    /// </summary>
+    async ValueTask<Slot?> TryEnterAsync(SemaphoreSlim gate, CancellationToken cancellationToken)
     {
-        if (gate.Wait(0, cancellationToken)) return new Slot(gate);
-        if (Interlocked.Increment(ref _queued) > maxQueued)
+        var draining = _draining.Token;
+        if (draining.IsCancellationRequested) return null;
+        if (!gate.Wait(0, cancellationToken))
         {
-            Interlocked.Decrement(ref _queued);
-            activity.RefusedQueueFull();
-            throw new D1Exception(D1ErrorCode.Overloaded, "D1 DB is overloaded. Too many requests queued.");
-        }
-        activity.QueueChanged(1);
-        try
-        {
-            if (!await gate.WaitAsync(maxWait, cancellationToken))
+            if (Interlocked.Increment(ref _queued) > maxQueued)
             {
-                activity.RefusedQueuedTooLong();
-                throw new D1Exception(D1ErrorCode.Overloaded, "D1 DB is overloaded. Requests queued for too long.");
+                Interlocked.Decrement(ref _queued);
+                activity.RefusedQueueFull();
+                throw new D1Exception(D1ErrorCode.Overloaded, "D1 DB is overloaded. Too many requests queued.");
+            }
+            activity.QueueChanged(1);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, draining);
+            try
+            {
+                if (!await gate.WaitAsync(maxWait, either.Token))
+                {
+                    activity.RefusedQueuedTooLong();
+                    throw new D1Exception(D1ErrorCode.Overloaded, "D1 DB is overloaded. Requests queued for too long.");
+                }
+            }
+            catch (OperationCanceledException) when (draining.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _queued);
+                activity.QueueChanged(-1);
             }
         }
-        finally
-        {
-            Interlocked.Decrement(ref _queued);
-            activity.QueueChanged(-1);
-        }
-        return new Slot(gate);
+        // Drain began before the slot was taken: give it back at once (the drain needs it).
+        if (!draining.IsCancellationRequested) return new Slot(gate);
+        gate.Release();
+        return null;
     }
+
+    /// <summary>
+    /// What a query through the grain hears when the queue drained under it. The grain drains for a delete while queries
+    /// interleave; a close runs only once no grain call is left, so only direct reads (which fall back) see that one.
+    /// </summary>
+    static D1Exception Gone() => new(D1ErrorCode.NotFound, "Not Found");
 
     /// <summary>A held slot.</summary>
     public readonly struct Slot(SemaphoreSlim gate) : IDisposable
