@@ -182,7 +182,7 @@ public sealed class Database : IDisposable, IAsyncDisposable
         }
     }
 
-    static EncodedResult Answer(WriteReceipt receipt) => receipt.Result.Count >= 0 ? receipt.Result
+    static EncodedResult Answer(WriteReceipt receipt) => receipt.Result.Count >= 0 ? receipt.Result with { Replayed = true }
         : throw new D1Exception(D1ErrorCode.SqlError, $"This write was applied at bookmark {receipt.Result.Bookmark} (this request was sent again), "
             + $"but its result was larger than {WriteReceipt.MaxJsonBytes} bytes and was not kept.");
 

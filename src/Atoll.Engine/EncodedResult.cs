@@ -8,6 +8,9 @@ public sealed record EncodedResult(byte[] Json, int Count, QueryTotals Totals)
 {
     /// <summary>The commit this result reflects: the write's own commit, or the snapshot a read saw.</summary>
     public Bookmark Bookmark { get; init; }
+
+    /// <summary>True when this is a write's kept answer, given again to a request sent again: nothing ran this time.</summary>
+    public bool Replayed { get; init; }
 }
 
 /// <summary>What a request did in all: rows, changes, whether it wrote, and how long it took.</summary>

@@ -77,7 +77,8 @@ internal sealed class ActiveDatabase(string uuid, Database database, QueryQueue 
                 // An output gate: a read is answered only once the commits it saw are durable (immediate when they are).
                 await database.SyncLogAsync(result.Bookmark);
             }
-            queryStats.Record(uuid, request.Statements, result.Totals);
+            // Analytics count what ran (D1 bills rows read and written): a replayed answer ran nothing.
+            if (!result.Replayed) queryStats.Record(uuid, request.Statements, result.Totals);
             telemetry.Query(uuid, request.Statements, started, result.Totals, null, span);
             return new DatabaseReply(result.Json, null, null, result.Bookmark.ToString());
         }

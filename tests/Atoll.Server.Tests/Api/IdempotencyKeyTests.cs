@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Atoll.Server.Analytics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Atoll.Server.Tests.Api;
 
@@ -43,6 +45,11 @@ public sealed class IdempotencyKeyTests(ServerFixture fixture)
         // The same result object: the RETURNING row and the meta of the one run (its last_row_id, its duration).
         Assert.Equal(first.Result.GetRawText(), again.Result.GetRawText());
         Assert.Equal(1, await CountAsync(uuid));
+        // Analytics count the one run: the answer given again wrote no row.
+        var stats = _server.Services.GetRequiredService<QueryStats>()
+            .Queries([uuid], DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1), QueryOrder.Parse("count_DESC")!, 100)
+            .Single(q => q.Query.StartsWith("INSERT", StringComparison.Ordinal));
+        Assert.Equal((1, 1), (stats.Count, stats.RowsWritten));
         // A later write sees only the one row the key made.
         var next = await SendAsync(_server, uuid, null, insert);
         Assert.Equal(2, next.Result[0].GetProperty("results")[0].GetProperty("id").GetInt64());
