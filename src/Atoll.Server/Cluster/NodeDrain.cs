@@ -47,10 +47,11 @@ public sealed class NodeDrain(IGrainFactory grains, ILocalSiloDetails local, ICl
         var others = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress)).Select(m => m.SiloAddress).ToArray();
         if (others.Length == 0) return;
-        logger.LogWarning("Leaving the cluster: handing this node's databases over to {Nodes} other nodes", others.Length);
         // Stepping aside first: a request the others still place here before they hear of the drain is forwarded unrun.
         draining.Leave(local.SiloAddress);
         await TellAsync(others, node => node.Avoid(local.SiloAddress));
+        // Logged once no node places new work here any more (an operator, or a test, may act on this line).
+        logger.LogWarning("Leaving the cluster: handing this node's databases over to {Nodes} other nodes", others.Length);
         await StepAsideJobsAsync();
         if (jobs.Running is { Count: > 0 } running)
             logger.LogWarning("Waiting for {Count} transfer jobs running here: {Jobs}", running.Count, string.Join(", ", running));
