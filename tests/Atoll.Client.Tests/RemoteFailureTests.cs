@@ -87,7 +87,8 @@ public sealed class RemoteFailureTests(AtollServerFixture server)
         var ex = await Assert.ThrowsAsync<D1Exception>(() => db.Prepare("SELECT 1").AllAsync(Ct));
         Assert.Equal($"D1_ERROR: No answer from the Atoll server at {fake.Url}/ within 0.3 s", ex.Message);
         Assert.True(ex.IsTransient);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        // Well under the 20 s the server keeps silent (with room for a loaded machine): the 0.3 s timeout ended the call.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
     }
 
     [Fact]
