@@ -123,6 +123,18 @@ public class ClusterFixture : IAsyncLifetime
 
     static string Tail(string text) => text.Length > 20000 ? text[^20000..] : text;
 
+    /// <summary>The node that logged <paramref name="text"/>, waited for (see <see cref="ClusterNode.WaitForOutputAsync"/>).</summary>
+    public async Task<ClusterNode> NodeThatLoggedAsync(string text, string why, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            if (Nodes.FirstOrDefault(n => n.Output.Contains(text, StringComparison.Ordinal)) is { } node) return node;
+            Assert.True(DateTime.UtcNow < deadline, $"no node logged '{text}' ({why}):\n{Logs()}");
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
     /// <summary>Creates a database through <paramref name="through"/> and returns its uuid.</summary>
     public static async Task<string> CreateDatabaseAsync(ClusterNode through, string name, string? locationHint, CancellationToken cancellationToken)
     {

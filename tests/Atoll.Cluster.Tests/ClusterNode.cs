@@ -28,6 +28,24 @@ public sealed class ClusterNode(string name, string region, string dataDirectory
 
     public string Output => _earlierOutput + (_process?.Output ?? "");
 
+    /// <summary>
+    /// Waits until the node has logged <paramref name="text"/>. Its log reaches the test through a pipe, behind the HTTP
+    /// answer that followed the line: a line is waited for, never expected to be there already.
+    /// </summary>
+    public Task WaitForOutputAsync(string text, string why, CancellationToken cancellationToken)
+        => WaitForOutputAsync(output => output.Contains(text, StringComparison.Ordinal), $"'{text}' ({why})", cancellationToken);
+
+    /// <summary>Waits until the node's log satisfies <paramref name="seen"/> (see the other overload).</summary>
+    public async Task WaitForOutputAsync(Func<string, bool> seen, string what, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!seen(Output))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{Name} never logged {what}:\n{Output}");
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
     public string Databases => Process.Databases;
 
     public async Task StartAsync(string adminToken, CancellationToken cancellationToken)

@@ -125,8 +125,7 @@ public sealed class LoadBalancedTransferTests(ClusterFixture cluster)
             Assert.True(dump.Contains($"INSERT INTO \"t\" (\"id\",\"v\") VALUES({id},'{v}');\n", StringComparison.Ordinal),
                 $"row {id} is missing from the {dump.Length}-character dump");
         Assert.Equal(TransferTests.Rows, dump.Split("INSERT INTO").Length - 1);
-        Assert.True(downloadNode.Output.Contains($"Copied exports/{uuid}/{fileName} from node", StringComparison.Ordinal),
-            $"{downloadNode.Name} did not read the export from {startNode.Name}:\n{cluster.Logs()}");
+        await downloadNode.WaitForOutputAsync($"Copied exports/{uuid}/{fileName} from node", $"it reads the export from {startNode.Name}", ct);
     }
 
     [Fact]

@@ -55,8 +55,7 @@ public sealed class TransferTests(ClusterFixture cluster)
             Assert.Equal(owner.Name, result.GetProperty("meta").GetProperty("served_by_colo").GetString());
         }
         // The owner read the upload from the receiving node in parts, and its copy is gone.
-        Assert.True(owner.Output.Contains($"Copied uploads/{uuid}/{etag}.sql from node", StringComparison.Ordinal),
-            $"{owner.Name} did not copy the upload from {front.Name}:\n{cluster.Logs()}");
+        await owner.WaitForOutputAsync($"Copied uploads/{uuid}/{etag}.sql from node", $"the owner copies the upload from {front.Name}", ct);
         Assert.Empty(Staged(owner, "*.sql"));
     }
 
@@ -67,7 +66,7 @@ public sealed class TransferTests(ClusterFixture cluster)
         await cluster.EnsureAllRunningAsync(ct);
         var uuid = await CreateFilledAsync(cluster.Nodes[1], "export", ct);
         var (owner, front) = await OwnerAndFrontAsync(uuid, ct);
-        var copiesBefore = Copies(front);
+        var copiesBefore = Copies(front.Output);
 
         var state = await PostAsync(front, $"{front.Databases}/{uuid}/export", new { output_format = "polling" }, ct);
         state = await PollAsync(state, s => PostAsync(front, $"{front.Databases}/{uuid}/export",
@@ -90,7 +89,7 @@ public sealed class TransferTests(ClusterFixture cluster)
             Assert.True(dump.Contains($"INSERT INTO \"t\" (\"id\",\"v\") VALUES({id},'{v}');\n", StringComparison.Ordinal),
                 $"row {id} is missing from the {dump.Length}-character dump");
         Assert.Equal(Rows, dump.Split("INSERT INTO").Length - 1);
-        Assert.True(Copies(front) > copiesBefore, $"{front.Name} did not copy the dump from {owner.Name}:\n{cluster.Logs()}");
+        await front.WaitForOutputAsync(log => Copies(log) > copiesBefore, $"a copy of the dump from {owner.Name}", ct);
         Assert.Empty(Staged(owner, "*.sql"));
     }
 
@@ -141,7 +140,7 @@ public sealed class TransferTests(ClusterFixture cluster)
         await cluster.EnsureAllRunningAsync(ct);
         var uuid = await CreateFilledAsync(cluster.Nodes[2], "dump", ct);
         var (owner, front) = await OwnerAndFrontAsync(uuid, ct);
-        var copiesBefore = Copies(front);
+        var copiesBefore = Copies(front.Output);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/dump");
         request.Headers.Add("x-atoll-database", uuid);
@@ -170,7 +169,7 @@ public sealed class TransferTests(ClusterFixture cluster)
         {
             File.Delete(file);
         }
-        Assert.True(Copies(front) > copiesBefore, $"{front.Name} did not copy the backup from {owner.Name}:\n{cluster.Logs()}");
+        await front.WaitForOutputAsync(log => Copies(log) > copiesBefore, $"a copy of the backup from {owner.Name}", ct);
         // The owner's staged copy is deleted once sent, which may be just after the client has the last byte.
         var deadline = DateTime.UtcNow.AddMinutes(1);
         while (Staged(owner, "*.sqlite").Length > 0 && DateTime.UtcNow < deadline) await Task.Delay(50, ct);
@@ -229,7 +228,7 @@ public sealed class TransferTests(ClusterFixture cluster)
     }
 
     /// <summary>How many staged files <paramref name="node"/> has copied from another node, by its log.</summary>
-    static int Copies(ClusterNode node) => node.Output.Split("Copied staging/").Length - 1;
+    static int Copies(string log) => log.Split("Copied staging/").Length - 1;
 
     static string[] Staged(ClusterNode node, string pattern)
     {
