@@ -19,6 +19,7 @@ public class ClusterFixture : IAsyncLifetime
 
     readonly PostgresServer _postgres = new();
     readonly string _membership;
+    readonly string[] _extraSettings;
     readonly RedisServer? _redis;
     readonly string _root = Directory.CreateTempSubdirectory("atoll-cluster-").FullName;
     S3rverProcess? _s3;
@@ -26,10 +27,14 @@ public class ClusterFixture : IAsyncLifetime
 
     public ClusterFixture() : this("postgres") { }
 
-    /// <summary>A cluster whose Orleans membership is in <paramref name="membership"/> (<c>postgres</c> or <c>redis</c>; xunit wants one public constructor).</summary>
-    protected ClusterFixture(string membership)
+    /// <summary>
+    /// A cluster whose Orleans membership is in <paramref name="membership"/> (<c>postgres</c> or <c>redis</c>; xunit wants one
+    /// public constructor), every node started with <paramref name="extraSettings"/> too.
+    /// </summary>
+    protected ClusterFixture(string membership, params string[] extraSettings)
     {
         _membership = membership;
+        _extraSettings = extraSettings;
         _redis = membership == "redis" ? new() : null;
     }
 
@@ -66,6 +71,7 @@ public class ClusterFixture : IAsyncLifetime
         "--Atoll:Replication:BookmarkWait=00:00:05",
         "--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ", // a failure's logs from three nodes can be put in order
         .. _s3!.ServerArgs(waitForUpload: true, uploadTimeout: TimeSpan.FromSeconds(30)),
+        .. _extraSettings,
     ];
 
     /// <summary>Starts every node that is not running (same data directory) and waits until all three are active.</summary>

@@ -19,6 +19,9 @@ public static class Envelope
     /// <summary>A failure envelope.</summary>
     public static IResult Error(int status, int code, string message) => new EnvelopeResult(status, null, null, (code, message), null);
 
+    /// <summary>404 for a path no route serves (D1's 7003).</summary>
+    public static IResult NoRoute() => Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NoRoute, "No route for the URI");
+
     /// <summary>Writes a failure envelope for <paramref name="error"/>.</summary>
     public static Task WriteErrorAsync(HttpContext context, ApiException error)
         => Error(error.Status, error.Code, error.Message).ExecuteAsync(context);

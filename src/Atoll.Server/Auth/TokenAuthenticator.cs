@@ -22,8 +22,15 @@ public sealed class TokenAuthenticator(ICatalog catalog)
         {
             value = key.ToString().Trim();
         }
+        return await FindAsync(value, request.HttpContext.RequestAborted);
+    }
+
+    /// <summary>The token whose secret is <paramref name="value"/>, however the request carried it.</summary>
+    /// <exception cref="ApiException">401 when <paramref name="value"/> is empty or unknown.</exception>
+    public async ValueTask<ApiToken> FindAsync(string? value, CancellationToken cancellationToken)
+    {
         if (string.IsNullOrEmpty(value)) throw ApiException.Unauthenticated("Authentication error: no API token was sent");
-        return await catalog.FindTokenAsync(value, request.HttpContext.RequestAborted)
+        return await catalog.FindTokenAsync(value, cancellationToken)
             ?? throw ApiException.Unauthenticated("Authentication error: the API token is not valid");
     }
 

@@ -32,7 +32,7 @@ public static class DashboardEndpoints
     static IResult Serve(HttpContext context, DashboardAssets assets, string name)
     {
         if (!assets.TryGet(name, out var file))
-            return Envelope.Error(StatusCodes.Status404NotFound, (int)Atoll.Engine.D1ErrorCode.NoRoute, "No route for the URI");
+            return Envelope.NoRoute();
         var headers = context.Response.Headers;
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";

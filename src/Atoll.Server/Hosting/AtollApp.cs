@@ -20,6 +20,7 @@ using Atoll.Server.Storage;
 using Atoll.Server.TimeTravel;
 using Atoll.Server.Observability;
 using Atoll.Server.Dashboard;
+using Atoll.Server.OrleansDashboard;
 using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Serialization;
@@ -82,6 +83,8 @@ public static class AtollApp
         engine.Validate();
         var replication = builder.Configuration.GetSection(ReplicationOptions.Section).Get<ReplicationOptions>() ?? new ReplicationOptions();
         replication.Validate();
+        var orleansDashboard = builder.Configuration.GetSection(OrleansDashboardOptions.Section).Get<OrleansDashboardOptions>() ?? new OrleansDashboardOptions();
+        orleansDashboard.Validate();
         // SIGTERM: Kestrel stops accepting and lets requests in flight finish, then the silo closes every database.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
 
@@ -141,6 +144,7 @@ public static class AtollApp
             if (cluster.Enabled) silo.UseAtollCluster(cluster, engine.Colo, engine.Region, siloPort, gatewayPort);
             else silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort, serviceId: "atoll", clusterId: "atoll-local")
                 .Configure<SiloOptions>(silo => silo.SiloName = engine.Colo);
+            silo.AddAtollOrleansDashboard(orleansDashboard);
             silo.AddPlacementDirector<RegionPlacementStrategy>(services =>
                 new RegionPlacementDirector(services.GetRequiredService<ICatalog>(), services.GetService<ISiloMetadataCache>(),
                     services.GetRequiredService<DrainingNodes>()));
@@ -177,9 +181,10 @@ public static class AtollApp
         app.MapGraphqlApi();
         app.MapTimeTravelApi();
         app.MapNodesApi();
+        app.MapAtollOrleansDashboard(orleansDashboard);
         // "{*path}", not MapFallback's default "{*path:nonfile}": a path ending in a file name (…/x.sql) gets the envelope too.
         app.MapFallback("{*path}", (HttpRequest request) => BindingApi.IsBindingRequest(request) ? BindingApi.NoRoute(request)
-            : Envelope.Error(StatusCodes.Status404NotFound, (int)D1ErrorCode.NoRoute, "No route for the URI"));
+            : Envelope.NoRoute());
         Bootstrap(app, options);
         return app;
     }
