@@ -32,14 +32,16 @@ public sealed class ClusterNode(string name, string region, string dataDirectory
     /// Waits until the node has logged <paramref name="text"/>. Its log reaches the test through a pipe, behind the HTTP
     /// answer that followed the line: a line is waited for, never expected to be there already.
     /// </summary>
-    public Task WaitForOutputAsync(string text, string why, CancellationToken cancellationToken)
-        => WaitForOutputAsync(output => output.Contains(text, StringComparison.Ordinal), $"'{text}' ({why})", cancellationToken);
+    /// <param name="since">Where in <see cref="Output"/> to look from (its length when the awaited step began): it holds
+    /// every earlier process of this node too, whose lines must not answer for this one.</param>
+    public Task WaitForOutputAsync(string text, string why, CancellationToken cancellationToken, int since = 0)
+        => WaitForOutputAsync(output => output.Contains(text, StringComparison.Ordinal), $"'{text}' ({why})", cancellationToken, since);
 
-    /// <summary>Waits until the node's log satisfies <paramref name="seen"/> (see the other overload).</summary>
-    public async Task WaitForOutputAsync(Func<string, bool> seen, string what, CancellationToken cancellationToken)
+    /// <summary>Waits until the node's log from <paramref name="since"/> on satisfies <paramref name="seen"/> (see the other overload).</summary>
+    public async Task WaitForOutputAsync(Func<string, bool> seen, string what, CancellationToken cancellationToken, int since = 0)
     {
         var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (!seen(Output))
+        while (!seen(Output[since..]))
         {
             Assert.True(DateTime.UtcNow < deadline, $"{Name} never logged {what}:\n{Output}");
             await Task.Delay(100, cancellationToken);

@@ -30,8 +30,9 @@ public sealed class TransferDrainTests(ClusterFixture cluster) : IClassFixture<C
         Assert.True(state.GetProperty("status").GetString() == "active", $"the import finished before the drain could start: make it slower: {state}");
         await leaving.WaitForOutputAsync($"Started import job import:{uuid}", "the import runs on the node it was sent to", ct);
 
+        var beforeDrain = leaving.Output.Length; // its earlier processes may have left a cluster already
         var drain = through.Client.PostAsync($"/client/v4/cluster/nodes/{leaving.Name}/drain", null, ct);
-        await leaving.WaitForOutputAsync("Leaving the cluster", "the drain began", ct);
+        await leaving.WaitForOutputAsync("Leaving the cluster", "the drain began", ct, since: beforeDrain);
 
         // A new job sent to the leaving node runs on another one.
         var export = await TransferTests.PostAsync(leaving, $"{leaving.Databases}/{other}/export", new { output_format = "polling" }, ct);
@@ -50,7 +51,7 @@ public sealed class TransferDrainTests(ClusterFixture cluster) : IClassFixture<C
             Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync(ct));
         Assert.True(await leaving.WaitForExitAsync(TimeSpan.FromMinutes(2), ct), $"{leaving.Name} did not leave:\n{leaving.Output}");
         Assert.Contains($"Waiting for 1 transfer jobs running here: import:{uuid}", leaving.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("transfer jobs unfinished", leaving.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("transfer jobs unfinished", leaving.Output[beforeDrain..], StringComparison.Ordinal);
 
         // After the node left, the finished import is still answered, from its kept outcome.
         var after = await TransferTests.PostAsync(through, $"{through.Databases}/{uuid}/import",
