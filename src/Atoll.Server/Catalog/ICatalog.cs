@@ -49,6 +49,12 @@ public interface ICatalog
     /// <summary>The database with this uuid in any account, or null.</summary>
     ValueTask<DatabaseRecord?> FindDatabaseByUuidAsync(string uuid, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="FindDatabaseByUuidAsync"/> from the catalog's store itself, never from a copy that may lag a change made
+    /// on another node: for a decision a just-deleted database must not pass (opening its file).
+    /// </summary>
+    ValueTask<DatabaseRecord?> ReadDatabaseByUuidAsync(string uuid, CancellationToken cancellationToken = default);
+
     /// <summary>Adds a database to the account under <paramref name="name"/>.</summary>
     /// <exception cref="D1Exception">The name is not valid (7400, <see cref="DatabaseName.Rule"/>) or taken (7502).</exception>
     ValueTask<DatabaseRecord> CreateDatabaseAsync(string accountId, string name, DatabasePlacement placement,

@@ -76,6 +76,11 @@ public sealed class SqliteCatalog : ICatalog, IDisposable
         => ValueTask.FromResult(_mirror.DatabaseByUuid(uuid));
 
     /// <inheritdoc/>
+    /// <remarks>One process writes this catalog, and its mirror changes with every write: the mirror is the store's answer.</remarks>
+    public ValueTask<DatabaseRecord?> ReadDatabaseByUuidAsync(string uuid, CancellationToken cancellationToken = default)
+        => FindDatabaseByUuidAsync(uuid, cancellationToken);
+
+    /// <inheritdoc/>
     /// <remarks>
     /// Creates that arrive together commit together: each joins the open batch, and whoever gets the commit turn first
     /// inserts the whole batch in one transaction (one fsync), so a burst of creates costs one sync, not one each. A

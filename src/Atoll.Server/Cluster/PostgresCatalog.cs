@@ -127,7 +127,12 @@ public sealed class PostgresCatalog : ICatalog, IAsyncDisposable
 
     /// <inheritdoc/>
     public async ValueTask<DatabaseRecord?> FindDatabaseByUuidAsync(string uuid, CancellationToken cancellationToken = default)
-        => _mirror.DatabaseByUuid(uuid) ?? await MissAsync($"{CatalogRows.SelectDatabases} WHERE uuid = lower(@key)",
+        => _mirror.DatabaseByUuid(uuid) ?? await ReadDatabaseByUuidAsync(uuid, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    /// <remarks>The mirror hears of a delete on another node within its bound, not at once: this asks PostgreSQL.</remarks>
+    public async ValueTask<DatabaseRecord?> ReadDatabaseByUuidAsync(string uuid, CancellationToken cancellationToken = default)
+        => await MissAsync($"{CatalogRows.SelectDatabases} WHERE uuid = lower(@key)",
             CatalogRows.ReadDatabase, _mirror.Remember, cancellationToken, ("@key", uuid)).ConfigureAwait(false);
 
     /// <inheritdoc/>

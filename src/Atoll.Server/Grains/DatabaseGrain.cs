@@ -47,10 +47,11 @@ public sealed class DatabaseGrain(DatabaseFiles files, ICatalog catalog, IOption
             return;
         }
         var uuid = this.GetPrimaryKeyString();
-        // A request that found the database just before it was deleted must not bring back an empty file under its name:
-        // without its catalog row this activation opens nothing and answers Not Found until it is collected as idle (not
-        // deactivated at once: Orleans would forward the waiting requests to the next activation, which would do the same).
-        if (await catalog.FindDatabaseByUuidAsync(uuid, cancellationToken) is not { } record)
+        // A request that found the database just before it was deleted (or on a node whose catalog mirror has not heard of
+        // the delete yet) must not bring back an empty file under its name: without its row in the catalog's store this
+        // activation opens nothing and answers Not Found until it is collected as idle (not deactivated at once: Orleans
+        // would forward the waiting requests to the next activation, which would do the same).
+        if (await catalog.ReadDatabaseByUuidAsync(uuid, cancellationToken) is not { } record)
         {
             logger.LogDebug("Database {Uuid} is not in the catalog: nothing opened", uuid);
             return;

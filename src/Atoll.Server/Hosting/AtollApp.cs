@@ -160,9 +160,11 @@ public static class AtollApp
             // A grain call must outlast the engine's own limits, so the user gets D1's time-limit or overloaded error
             // rather than Orleans' timeout (a 500): queue waits + the time limit + a durable upload, with a margin.
             silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = GrainCallTimeout(options, engine, objectStore));
-            // Engine types cross grain calls as JSON; within one silo, immutable messages are not copied at all.
+            // Engine types cross grain calls as JSON; within one silo, immutable messages are not copied at all. Its
+            // exception (D1Exception) has a surrogate of its own (Grains/D1ExceptionSurrogate).
             silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(
-                isSupported: type => type.Namespace?.StartsWith("Atoll.Engine", StringComparison.Ordinal) == true,
+                isSupported: type => type.Namespace?.StartsWith("Atoll.Engine", StringComparison.Ordinal) == true
+                    && !typeof(Exception).IsAssignableFrom(type),
                 EngineTypesJson.Options));
         });
 
